@@ -1,0 +1,1 @@
+"""KYR Tracker domain: plain Python, no Streamlit (see DESIGN.md)."""

@@ -1,0 +1,142 @@
+"""The fixed vocabulary of the campaign: ten languages, two materials, five boroughs.
+
+Editions and stock units live in the database (they change); these do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from outreach.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1
+    english: str
+    native: str
+    direction: str  # "ltr" or "rtl"
+    need_key: str  # key in data/need_*.csv (ACS language group)
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def label(self) -> str:
+        return self.english if self.native == self.english else f"{self.english} · {self.native}"
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("es", "Spanish", "Español", "ltr", "spanish"),
+    Language("en", "English", "English", "ltr", "english"),
+    Language("fr", "French", "Français", "ltr", "french"),
+    Language("zh", "Chinese (Mandarin)", "中文", "ltr", "chinese"),
+    Language("ar", "Arabic", "العربية", "rtl", "arabic"),
+    Language("ru", "Russian", "Русский", "ltr", "russian"),
+    Language("bn", "Bangla", "বাংলা", "ltr", "bengali"),
+    Language("ur", "Urdu", "اردو", "rtl", "urdu"),
+    Language("ht", "Haitian Kreyòl", "Kreyòl ayisyen", "ltr", "haitian"),
+    Language("yi", "Yiddish", "ייִדיש", "rtl", "yiddish"),
+)
+LANGUAGE_CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
+_BY_CODE = {language.code: language for language in LANGUAGES}
+
+# Other names people type for the same language (CSV imports, spreadsheets).
+_ALIASES = {
+    "bengali": "bn",
+    "mandarin": "zh",
+    "chinese": "zh",
+    "cantonese": "zh",
+    "haitian": "ht",
+    "haitian creole": "ht",
+    "kreyol": "ht",
+    "kreyòl": "ht",
+    "creole": "ht",
+    "castellano": "es",
+}
+
+
+def language(code: str) -> Language:
+    try:
+        return _BY_CODE[code]
+    except KeyError:
+        raise InvalidInput(f"Unknown language {code!r}. Use one of: {', '.join(LANGUAGE_CODES)}.") from None
+
+
+def parse_language(text: str) -> str:
+    """Accept an ISO code, an English name or a native name (any case); return the code."""
+    key = " ".join(text.strip().split()).casefold()
+    for candidate in LANGUAGES:
+        if key in {candidate.code, candidate.english.casefold(), candidate.native.casefold()}:
+            return candidate.code
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise InvalidInput(
+        f"Unknown language {text!r}. Use a code ({', '.join(LANGUAGE_CODES)}) or a name such as "
+        "'Spanish' or 'বাংলা'."
+    )
+
+
+@dataclass(frozen=True)
+class Material:
+    code: str
+    name: str
+    pack_size: int  # units per pack: people request packs, the ledger counts units
+
+
+MATERIALS: tuple[Material, ...] = (
+    Material("flyer", "Flyer", 50),
+    Material("booklet", "Booklet", 25),
+)
+MATERIAL_CODES: tuple[str, ...] = tuple(material.code for material in MATERIALS)
+_MATERIAL_BY_CODE = {material.code: material for material in MATERIALS}
+
+
+def material(code: str) -> Material:
+    try:
+        return _MATERIAL_BY_CODE[code]
+    except KeyError:
+        raise InvalidInput(f"Unknown material {code!r}. Use one of: {', '.join(MATERIAL_CODES)}.") from None
+
+
+@dataclass(frozen=True)
+class Borough:
+    code: int  # DCP borough code, also the first digit of a community district (boro_cd)
+    name: str
+    abbreviation: str
+    county_fips: str
+
+
+BOROUGHS: tuple[Borough, ...] = (
+    Borough(1, "Manhattan", "MN", "36061"),
+    Borough(2, "Bronx", "BX", "36005"),
+    Borough(3, "Brooklyn", "BK", "36047"),
+    Borough(4, "Queens", "QN", "36081"),
+    Borough(5, "Staten Island", "SI", "36085"),
+)
+BOROUGH_NAMES: tuple[str, ...] = tuple(borough.name for borough in BOROUGHS)
+
+
+def borough(name: str) -> Borough:
+    key = name.strip().casefold()
+    for candidate in BOROUGHS:
+        if key in {candidate.name.casefold(), candidate.abbreviation.casefold()}:
+            return candidate
+    aliases = {
+        "the bronx": "Bronx",
+        "kings": "Brooklyn",
+        "new york": "Manhattan",
+        "richmond": "Staten Island",
+    }
+    if key in aliases:
+        return borough(aliases[key])
+    raise InvalidInput(f"Unknown borough {name!r}. Use one of: {', '.join(BOROUGH_NAMES)}.")
+
+
+def district_label(boro_cd: int | None) -> str:
+    """'BK 12' for 312; '' for none."""
+    if not boro_cd:
+        return ""
+    abbreviation = next((b.abbreviation for b in BOROUGHS if b.code == boro_cd // 100), "?")
+    return f"{abbreviation} {boro_cd % 100:02d}"

@@ -1,0 +1,88 @@
+"""Settings from the environment, then `.streamlit/secrets.toml`, then defaults.
+
+Every setting is documented in the README's Configuration table. Secrets never live in the repository:
+`.streamlit/secrets.toml` is git-ignored and only an example is committed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+def _secrets() -> dict[str, object]:
+    if not SECRETS_FILE.exists():
+        return {}
+    with SECRETS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _setting(name: str, default: str) -> str:
+    if name in os.environ:
+        return os.environ[name]
+    value = _secrets().get(name)
+    return default if value is None else str(value)
+
+
+def _int_setting(name: str, default: int) -> int:
+    raw = _setting(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"Setting {name}={raw!r} is not a whole number; fix it in the environment.") from exc
+
+
+def _bool_setting(name: str, default: bool) -> bool:
+    return _setting(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    load_demo_data: bool
+    campaign_target: int
+    public_url: str
+    geocoder: str
+    geocoder_user_agent: str
+    geocoder_timeout_seconds: int
+    restock_max_per_hour: int
+    restock_max_packs_per_line: int
+    desert_min_lep: int
+    session_idle_minutes: int
+    demo_password: str
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{DATA_DIR / 'kyr.db'}"
+
+
+def load_settings() -> Settings:
+    return Settings(
+        database_url=_setting("DATABASE_URL", default_database_url()),
+        load_demo_data=_bool_setting("KYR_DEMO_DATA", True),
+        campaign_target=_int_setting("KYR_CAMPAIGN_TARGET", 32_000),
+        public_url=_setting("KYR_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
+        geocoder=_setting("KYR_GEOCODER", "offline"),
+        geocoder_user_agent=_setting(
+            "KYR_GEOCODER_USER_AGENT", "kyr-tracker/0.1 (set KYR_GEOCODER_USER_AGENT)"
+        ),
+        geocoder_timeout_seconds=_int_setting("KYR_GEOCODER_TIMEOUT", 5),
+        restock_max_per_hour=_int_setting("KYR_RESTOCK_MAX_PER_HOUR", 5),
+        restock_max_packs_per_line=_int_setting("KYR_RESTOCK_MAX_PACKS_PER_LINE", 40),
+        desert_min_lep=_int_setting("KYR_DESERT_MIN_LEP", 1_000),
+        session_idle_minutes=_int_setting("KYR_SESSION_IDLE_MINUTES", 30),
+        demo_password=_setting("KYR_DEMO_PASSWORD", "kyr-demo-2026"),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings; tests call `settings.cache_clear()` after changing the environment."""
+    return load_settings()

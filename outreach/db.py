@@ -1,0 +1,112 @@
+"""The one place that creates the engine, opens sessions and upgrades the schema.
+
+Reads return pandas DataFrames (`read_frame`); writes are service verbs that open one transaction with
+`with sessions.begin() as session:`. Nothing here is SQLite-only: PostgreSQL runs the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
+
+from outreach.config import PROJECT_ROOT, settings
+
+SessionFactory = sessionmaker[Session]
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the one time representation stored (portable between SQLite and PostgreSQL)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when
+        # another writer committed meanwhile; BEGIN IMMEDIATE takes the write lock up front and waits
+        # for it (busy_timeout) instead. Read-only connections keep the cheap deferred BEGIN.
+        if connection.get_execution_options().get("readonly"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or settings().database_url
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def make_sessions(engine: Engine) -> SessionFactory:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def engine_of(sessions: SessionFactory) -> Engine:
+    bind = sessions.kw["bind"]
+    assert isinstance(bind, Engine)
+    return bind
+
+
+def read_frame(sessions: SessionFactory, statement: Executable, **params: Any) -> pd.DataFrame:
+    """Run a SELECT and return a DataFrame, on a read-only connection."""
+    with engine_of(sessions).connect().execution_options(readonly=True) as connection:
+        result = connection.execute(statement, params)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest Alembic revision (the app does this on start)."""
+    from alembic import command
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the database holds no organizations and no stock units (a fresh install)."""
+    from sqlalchemy import func, select
+
+    from outreach.models import Organization, StockUnit
+
+    if not inspect(engine).has_table("organizations"):
+        return True
+    with engine.connect().execution_options(readonly=True) as connection:
+        orgs = connection.execute(select(func.count()).select_from(Organization)).scalar_one()
+        units = connection.execute(select(func.count()).select_from(StockUnit)).scalar_one()
+    return orgs == 0 and units == 0

@@ -1,0 +1,617 @@
+"""The stock ledger: receive, adjust, count, transfer, reserve; balances derived from movements.
+
+Every change writes a ledger row and updates the balance row in the same transaction, with a conditional
+UPDATE whose row count is checked. The CHECK constraints on `stock_balances` make a negative balance
+impossible even if a bug slipped past the condition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from outreach import audit
+from outreach.catalog import language as language_of
+from outreach.catalog import material as material_of
+from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.errors import InvalidInput, NotFound, OutOfStock
+from outreach.models import Edition, Location, StockBalance, StockMovement, StockUnit
+from outreach.quantities import parse_quantity, parse_signed_quantity
+
+
+def _text(value: str | None, *, field: str, required: bool = False, limit: int = 500) -> str | None:
+    cleaned = " ".join((value or "").split())
+    if required and not cleaned:
+        raise InvalidInput(f"{field} is required. Say briefly why, e.g. 'water damage' or 'recount'.")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"{field} is {len(cleaned):,} characters; keep it under {limit}.")
+    return cleaned or None
+
+
+# --- catalog rows -------------------------------------------------------------------------------------
+
+
+def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: str) -> int:
+    code = _text(code, field="Edition code", required=True, limit=40) or ""
+    with sessions.begin() as session:
+        if session.scalar(select(Edition.id).where(Edition.code == code)):
+            raise InvalidInput(f"Edition {code!r} already exists. Choose another code.")
+        edition = Edition(code=code, title=_text(title, field="Title", limit=200) or code)
+        session.add(edition)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="edition",
+            entity_id=edition.id,
+            after={"code": code, "title": edition.title},
+        )
+        return edition.id
+
+
+def retire_edition(sessions: SessionFactory, *, edition_id: int, reason: str, actor: str) -> None:
+    reason_text = _text(reason, field="Reason for retiring", required=True)
+    with sessions.begin() as session:
+        edition = session.get(Edition, edition_id)
+        if edition is None:
+            raise NotFound(f"Edition #{edition_id} does not exist.")
+        before = {"status": edition.status}
+        edition.status, edition.retired_reason, edition.retired_at = "retired", reason_text, utcnow()
+        audit.record(
+            session,
+            actor=actor,
+            action="retire",
+            entity="edition",
+            entity_id=edition_id,
+            before=before,
+            after={"status": "retired", "reason": reason_text},
+        )
+
+
+def ensure_unit(
+    sessions: SessionFactory,
+    *,
+    material: str,
+    language: str,
+    edition_id: int,
+    actor: str,
+    low_stock_threshold: int = 0,
+) -> int:
+    """Return the stock unit for material x language x edition, creating it if needed."""
+    material_of(material)
+    language_of(language)
+    with sessions.begin() as session:
+        if session.get(Edition, edition_id) is None:
+            raise NotFound(f"Edition #{edition_id} does not exist.")
+        existing = session.scalar(
+            select(StockUnit.id).where(
+                StockUnit.material == material,
+                StockUnit.language == language,
+                StockUnit.edition_id == edition_id,
+            )
+        )
+        if existing:
+            return existing
+        unit = StockUnit(
+            material=material,
+            language=language,
+            edition_id=edition_id,
+            low_stock_threshold=low_stock_threshold,
+        )
+        session.add(unit)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="stock_unit",
+            entity_id=unit.id,
+            after={"material": material, "language": language, "edition_id": edition_id},
+        )
+        return unit.id
+
+
+def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
+    clean = _text(name, field="Depot name", required=True, limit=120) or ""
+    with sessions.begin() as session:
+        if session.scalar(select(Location.id).where(Location.name == clean)):
+            raise InvalidInput(f"A depot named {clean!r} already exists.")
+        location = Location(name=clean, borough=borough)
+        session.add(location)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="location",
+            entity_id=location.id,
+            after={"name": clean, "borough": borough},
+        )
+        return location.id
+
+
+def set_low_stock_threshold(sessions: SessionFactory, *, unit_id: int, threshold: object, actor: str) -> None:
+    value = parse_quantity(threshold, field="Low-stock threshold", allow_zero=True)
+    with sessions.begin() as session:
+        unit = _unit(session, unit_id)
+        before = unit.low_stock_threshold
+        unit.low_stock_threshold = value
+        audit.record(
+            session,
+            actor=actor,
+            action="set_threshold",
+            entity="stock_unit",
+            entity_id=unit_id,
+            before={"low_stock_threshold": before},
+            after={"low_stock_threshold": value},
+        )
+
+
+# --- the one way stock changes ------------------------------------------------------------------------
+
+
+def _unit(session: Session, unit_id: int) -> StockUnit:
+    unit = session.get(StockUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
+    return unit
+
+
+def _location(session: Session, location_id: int) -> Location:
+    location = session.get(Location, location_id)
+    if location is None:
+        raise NotFound(f"Depot #{location_id} does not exist. Pick a depot from the list.")
+    return location
+
+
+def unit_label(unit: StockUnit) -> str:
+    return f"{material_of(unit.material).name} · {language_of(unit.language).english} · {unit.edition.code}"
+
+
+def require_active(unit: StockUnit) -> None:
+    if unit.edition.status != "active":
+        raise InvalidInput(
+            f"{unit_label(unit)} is a retired edition ({unit.edition.retired_reason or 'no reason given'}); "
+            "it cannot be allocated or shipped. Choose the current edition."
+        )
+
+
+def _ensure_balance_row(session: Session, unit_id: int, location_id: int) -> None:
+    """Insert a zero balance row if missing, without racing another writer (INSERT .. ON CONFLICT)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(StockBalance)
+        .values(unit_id=unit_id, location_id=location_id, on_hand=0, reserved=0, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["unit_id", "location_id"])
+    )
+    session.execute(statement)
+
+
+def balance(session: Session, unit_id: int, location_id: int) -> tuple[int, int]:
+    row = session.execute(
+        select(StockBalance.on_hand, StockBalance.reserved).where(
+            StockBalance.unit_id == unit_id, StockBalance.location_id == location_id
+        )
+    ).one_or_none()
+    return (row.on_hand, row.reserved) if row else (0, 0)
+
+
+def available(session: Session, unit_id: int, location_id: int) -> int:
+    on_hand, reserved = balance(session, unit_id, location_id)
+    return on_hand - reserved
+
+
+def apply_movement(
+    session: Session,
+    *,
+    unit_id: int,
+    location_id: int,
+    kind: str,
+    quantity: int,
+    actor: str,
+    reserved_change: int = 0,
+    reason: str | None = None,
+    reference: str | None = None,
+    shipment_id: int | None = None,
+) -> None:
+    """Change one balance and write its ledger row, inside the caller's transaction.
+
+    `reserved_change` moves the reservation in the same UPDATE (negative when a shipment consumes a
+    reservation, positive when approval reserves stock; a pure reservation has quantity 0 and no ledger row).
+    Raises OutOfStock, naming the item and what is available, when the balance cannot cover it.
+    """
+    if quantity > 0 or reserved_change > 0:
+        _ensure_balance_row(session, unit_id, location_id)
+    new_on_hand = StockBalance.on_hand + quantity
+    new_reserved = StockBalance.reserved + reserved_change
+    result = session.execute(
+        update(StockBalance)
+        .where(
+            StockBalance.unit_id == unit_id,
+            StockBalance.location_id == location_id,
+            new_on_hand >= 0,
+            new_reserved >= 0,
+            new_reserved <= new_on_hand,
+        )
+        .values(on_hand=new_on_hand, reserved=new_reserved, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        on_hand, reserved = balance(session, unit_id, location_id)
+        unit, location = _unit(session, unit_id), _location(session, location_id)
+        wanted = -quantity if quantity < 0 else reserved_change
+        raise OutOfStock(
+            f"Only {on_hand - reserved:,} of {unit_label(unit)} are available at {location.name} "
+            f"({on_hand:,} on hand, {reserved:,} reserved); {wanted:,} were asked for. "
+            "Reduce the quantity or receive more stock first."
+        )
+    if quantity:
+        session.add(
+            StockMovement(
+                unit_id=unit_id,
+                location_id=location_id,
+                kind=kind,
+                quantity=quantity,
+                reason=reason,
+                reference=reference,
+                shipment_id=shipment_id,
+                actor=actor,
+            )
+        )
+
+
+def _write(
+    sessions: SessionFactory,
+    action: str,
+    unit_id: int,
+    location_id: int,
+    actor: str,
+    changes: list[dict],
+    detail: dict,
+) -> None:
+    """Run ledger changes in one transaction and audit the balance before and after."""
+    try:
+        with sessions.begin() as session:
+            unit = _unit(session, unit_id)
+            _location(session, location_id)
+            if action == "receive":
+                require_active(unit)
+            touched = {(c.get("unit_id", unit_id), c.get("location_id", location_id)) for c in changes}
+            before = {f"{u}@{loc}": balance(session, u, loc) for u, loc in touched}
+            for change in changes:
+                apply_movement(
+                    session, **{"unit_id": unit_id, "location_id": location_id, "actor": actor, **change}
+                )
+            after = {f"{u}@{loc}": balance(session, u, loc) for u, loc in touched}
+            audit.record(
+                session,
+                actor=actor,
+                action=action,
+                entity="stock_unit",
+                entity_id=unit_id,
+                before={"balances": before},
+                after={"balances": after, **detail},
+            )
+    except IntegrityError as exc:  # the CHECK constraints caught what the condition missed
+        raise OutOfStock(f"The database refused a change that would make stock negative ({action}).") from exc
+
+
+def receive(
+    sessions: SessionFactory,
+    *,
+    unit_id: int,
+    location_id: int,
+    quantity: object,
+    reference: str | None,
+    actor: str,
+) -> None:
+    """A print run arrives at a depot."""
+    amount = parse_quantity(quantity, field="Quantity received")
+    ref = _text(reference, field="Print run reference", limit=120)
+    _write(
+        sessions,
+        "receive",
+        unit_id,
+        location_id,
+        actor,
+        [{"kind": "receipt", "quantity": amount, "reference": ref}],
+        {"quantity": amount, "reference": ref},
+    )
+
+
+def adjust(
+    sessions: SessionFactory, *, unit_id: int, location_id: int, change: object, reason: str, actor: str
+) -> None:
+    """Correct stock up or down with a reason (damaged, found, given out at an event)."""
+    amount = parse_signed_quantity(change, field="Adjustment")
+    why = _text(reason, field="Reason", required=True)
+    _write(
+        sessions,
+        "adjust",
+        unit_id,
+        location_id,
+        actor,
+        [{"kind": "adjustment", "quantity": amount, "reason": why}],
+        {"change": amount, "reason": why},
+    )
+
+
+def count(
+    sessions: SessionFactory,
+    *,
+    unit_id: int,
+    location_id: int,
+    counted: object,
+    actor: str,
+    reason: str | None = None,
+) -> int:
+    """Record a physical count; writes the correcting movement (if any) and returns it."""
+    value = parse_quantity(counted, field="Counted quantity", allow_zero=True)
+    with sessions.begin() as session:
+        on_hand, reserved = balance(session, unit_id, location_id)
+    if value < reserved:
+        raise InvalidInput(
+            f"The count of {value:,} is below the {reserved:,} units reserved for approved requests. "
+            "Recount, or reduce those approvals first."
+        )
+    difference = value - on_hand
+    if difference:
+        _write(
+            sessions,
+            "count",
+            unit_id,
+            location_id,
+            actor,
+            [
+                {
+                    "kind": "count",
+                    "quantity": difference,
+                    "reason": _text(reason, field="Note") or f"physical count: {value}",
+                }
+            ],
+            {"counted": value, "difference": difference},
+        )
+    return difference
+
+
+def transfer(
+    sessions: SessionFactory,
+    *,
+    unit_id: int,
+    from_location_id: int,
+    to_location_id: int,
+    quantity: object,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    amount = parse_quantity(quantity, field="Quantity to transfer")
+    if from_location_id == to_location_id:
+        raise InvalidInput("Choose two different depots to transfer between.")
+    reference = f"transfer {from_location_id}->{to_location_id} at {utcnow():%Y-%m-%d %H:%M:%S}"
+    note = _text(reason, field="Note")
+    _write(
+        sessions,
+        "transfer",
+        unit_id,
+        from_location_id,
+        actor,
+        [
+            {"kind": "transfer_out", "quantity": -amount, "reference": reference, "reason": note},
+            {
+                "kind": "transfer_in",
+                "quantity": amount,
+                "location_id": to_location_id,
+                "reference": reference,
+                "reason": note,
+            },
+        ],
+        {"quantity": amount, "to_location_id": to_location_id},
+    )
+
+
+def reserve(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
+    """Hold stock for an approved request, inside the caller's transaction."""
+    require_active(_unit(session, unit_id))
+    apply_movement(
+        session,
+        unit_id=unit_id,
+        location_id=location_id,
+        kind="adjustment",
+        quantity=0,
+        reserved_change=quantity,
+        actor=actor,
+    )
+
+
+def release(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
+    """Give back a reservation (request reduced, rejected or cancelled)."""
+    if quantity:
+        apply_movement(
+            session,
+            unit_id=unit_id,
+            location_id=location_id,
+            kind="adjustment",
+            quantity=0,
+            reserved_change=-quantity,
+            actor=actor,
+        )
+
+
+# --- reads --------------------------------------------------------------------------------------------
+
+
+def units(sessions: SessionFactory, *, include_retired: bool = True) -> pd.DataFrame:
+    statement = (
+        select(
+            StockUnit.id.label("unit_id"),
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            Edition.status.label("edition_status"),
+            StockUnit.low_stock_threshold,
+        )
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .order_by(StockUnit.language, StockUnit.material, Edition.code)
+    )
+    if not include_retired:
+        statement = statement.where(Edition.status == "active")
+    return read_frame(sessions, statement)
+
+
+def locations(sessions: SessionFactory) -> pd.DataFrame:
+    return read_frame(
+        sessions,
+        select(Location.id.label("location_id"), Location.name, Location.borough)
+        .where(Location.active.is_(True))
+        .order_by(Location.id),
+    )
+
+
+def editions(sessions: SessionFactory) -> pd.DataFrame:
+    return read_frame(
+        sessions,
+        select(
+            Edition.id.label("edition_id"),
+            Edition.code,
+            Edition.title,
+            Edition.status,
+            Edition.retired_reason,
+        ).order_by(Edition.id),
+    )
+
+
+def stock_levels(
+    sessions: SessionFactory,
+    *,
+    language: str | None = None,
+    material: str | None = None,
+    location_id: int | None = None,
+) -> pd.DataFrame:
+    """On hand, reserved and available per unit (summed over depots unless one is chosen)."""
+    on_hand = func.coalesce(func.sum(StockBalance.on_hand), 0)
+    reserved = func.coalesce(func.sum(StockBalance.reserved), 0)
+    join_condition = StockBalance.unit_id == StockUnit.id
+    if location_id is not None:
+        join_condition = and_(join_condition, StockBalance.location_id == location_id)
+    statement = (
+        select(
+            StockUnit.id.label("unit_id"),
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            Edition.status.label("edition_status"),
+            on_hand.label("on_hand"),
+            reserved.label("reserved"),
+            (on_hand - reserved).label("available"),
+            StockUnit.low_stock_threshold,
+            case(
+                (and_(Edition.status == "active", on_hand - reserved <= StockUnit.low_stock_threshold), True),
+                else_=False,
+            ).label("low"),
+        )
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .outerjoin(StockBalance, join_condition)
+        .group_by(
+            StockUnit.id,
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code,
+            Edition.status,
+            StockUnit.low_stock_threshold,
+        )
+        .order_by(StockUnit.language, StockUnit.material, Edition.code)
+    )
+    if language:
+        statement = statement.where(StockUnit.language == language)
+    if material:
+        statement = statement.where(StockUnit.material == material)
+    frame = read_frame(sessions, statement)
+    frame["low"] = frame["low"].astype(bool)
+    return frame
+
+
+def balances(sessions: SessionFactory) -> pd.DataFrame:
+    """Every balance row, per unit and depot."""
+    statement = (
+        select(
+            StockBalance.unit_id,
+            StockBalance.location_id,
+            Location.name.label("depot"),
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            StockBalance.on_hand,
+            StockBalance.reserved,
+            (StockBalance.on_hand - StockBalance.reserved).label("available"),
+        )
+        .join(StockUnit, StockUnit.id == StockBalance.unit_id)
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .join(Location, Location.id == StockBalance.location_id)
+        .order_by(StockBalance.unit_id, StockBalance.location_id)
+    )
+    return read_frame(sessions, statement)
+
+
+def low_stock(sessions: SessionFactory) -> pd.DataFrame:
+    levels = stock_levels(sessions)
+    return levels[levels["low"]].reset_index(drop=True)
+
+
+def movements(
+    sessions: SessionFactory,
+    *,
+    unit_id: int | None = None,
+    location_id: int | None = None,
+    kind: str | None = None,
+    language: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 1_000,
+) -> pd.DataFrame:
+    """Ledger history, newest first."""
+    statement = (
+        select(
+            StockMovement.id,
+            StockMovement.created_at,
+            StockMovement.kind,
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            Location.name.label("depot"),
+            StockMovement.quantity,
+            StockMovement.reason,
+            StockMovement.reference,
+            StockMovement.shipment_id,
+            StockMovement.actor,
+        )
+        .join(StockUnit, StockUnit.id == StockMovement.unit_id)
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .join(Location, Location.id == StockMovement.location_id)
+        .order_by(StockMovement.id.desc())
+        .limit(limit)
+    )
+    if unit_id is not None:
+        statement = statement.where(StockMovement.unit_id == unit_id)
+    if location_id is not None:
+        statement = statement.where(StockMovement.location_id == location_id)
+    if kind:
+        statement = statement.where(StockMovement.kind == kind)
+    if language:
+        statement = statement.where(StockUnit.language == language)
+    if since:
+        statement = statement.where(StockMovement.created_at >= since)
+    return read_frame(sessions, statement)
+
+
+def ledger_totals(sessions: SessionFactory) -> pd.DataFrame:
+    """Sum of ledger rows per unit and depot (for checking balances against the ledger)."""
+    statement = select(
+        StockMovement.unit_id, StockMovement.location_id, func.sum(StockMovement.quantity).label("quantity")
+    ).group_by(StockMovement.unit_id, StockMovement.location_id)
+    return read_frame(sessions, statement)

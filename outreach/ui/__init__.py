@@ -1,0 +1,1 @@
+"""Streamlit glue only: cached resources, session-state keys, guards and shared widgets."""

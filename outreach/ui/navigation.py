@@ -1,0 +1,60 @@
+"""The page registry: which page files exist, their titles, and which roles see them in the menu.
+
+Each page still guards itself with `require_role` using the same roles (see `roles_for`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from outreach.auth import SIGNED_IN, STAFF
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]  # empty: public (no sign-in)
+    section: str = "Campaign"
+    url_path: str | None = None
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/dashboard.py", "Dashboard", ":material/dashboard:", SIGNED_IN),
+    PageSpec("pages/inventory.py", "Inventory", ":material/inventory_2:", STAFF, "Stock"),
+    PageSpec("pages/shipments.py", "Shipments", ":material/local_shipping:", STAFF, "Stock"),
+    PageSpec("pages/requests.py", "Restock requests", ":material/inbox:", STAFF, "Stock"),
+    PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
+    PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
+    PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),
+)
+SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Account", "sign-in")
+RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")
+
+
+def roles_for(path: str) -> tuple[str, ...]:
+    for spec in (*PAGES, SIGN_IN, RESTOCK):
+        if spec.path == path:
+            return spec.roles
+    raise KeyError(path)
+
+
+def _page(spec: PageSpec, *, default: bool = False) -> st.Page:  # type: ignore[name-defined]
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
+
+
+def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
+    """Signed-in users see the pages their role allows; anonymous visitors the sign-in and restock pages."""
+    if user is None:
+        return st.navigation([_page(SIGN_IN, default=True), _page(RESTOCK)], position="hidden")
+    sections: dict[str, list] = {}
+    first = True
+    for spec in PAGES:
+        if user["role"] in spec.roles:
+            sections.setdefault(spec.section, []).append(_page(spec, default=first))
+            first = False
+    sections.setdefault("Public", []).append(_page(RESTOCK))
+    return st.navigation(sections)

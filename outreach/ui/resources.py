@@ -1,0 +1,27 @@
+"""Cached resources (the engine) and cached reads. Every write clears the reads it changed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from outreach.config import settings
+from outreach.db import SessionFactory, make_engine, make_sessions, migrate
+
+READ_TTL_SECONDS = 60
+
+
+@st.cache_resource(show_spinner=False)
+def _sessions_for(url: str) -> SessionFactory:
+    engine = make_engine(url)
+    migrate(engine)  # the app upgrades the schema on start
+    return make_sessions(engine)
+
+
+def get_sessions() -> SessionFactory:
+    """The session factory for the configured database (one engine per URL per process)."""
+    return _sessions_for(settings().database_url)
+
+
+def invalidate_reads() -> None:
+    """Clear cached query results after any write, so no page shows stale numbers."""
+    st.cache_data.clear()

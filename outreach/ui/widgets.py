@@ -1,0 +1,65 @@
+"""Shared widgets: the one place errors are shown, write actions, confirmations, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from outreach.errors import OutreachError
+from outreach.ui import state
+from outreach.ui.resources import invalidate_reads
+
+
+def show_error(error: OutreachError) -> None:
+    """Show a domain error once, as text (st.error renders markdown; we escape it)."""
+    st.error(f"**{error.title}.** {escape_markdown(str(error))}", icon="⚠️")
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown through markdown: neutralise markdown and HTML so it shows as typed."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join(f"\\{ch}" if ch in specials else ch for ch in str(text))
+
+
+def run_write(action: Callable[[], Any], *, success: str) -> Any | None:
+    """Run a domain write; on success clear cached reads and confirm, on a domain error show it.
+
+    Returns the action's result, or None when it failed (nothing was written: the verb is one transaction).
+    """
+    try:
+        result = action()
+    except OutreachError as error:
+        show_error(error)
+        return None
+    invalidate_reads()
+    st.session_state[state.FLASH] = success
+    st.toast(success, icon="✅")
+    return result
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(state.FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def csv_download(frame: pd.DataFrame, *, label: str, file_name: str, key: str) -> None:
+    st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for spreadsheets; cells that start with = + - @ are prefixed so they are never run as formulas."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse_formula)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def _defuse_formula(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,9 @@
+"""PLACEHOLDER"""
+
+import streamlit as st
+
+from outreach.auth import STAFF
+from outreach.ui.guards import require_role
+
+require_role(*STAFF)
+st.info("This page is not built yet.")
