@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from outreach import config
-from outreach.db import SessionFactory, make_engine, make_sessions, migrate
+from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.demo import Reference, seed_reference
 from outreach.models import Base
 
@@ -27,7 +27,9 @@ ACTOR = "tester"
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+    # Built from the models so work on a model shows up at once; tests/test_db.py checks that the
+    # Alembic migrations produce exactly this schema.
+    Base.metadata.create_all(engine)
     engine.dispose()
     return path
 
@@ -40,7 +42,7 @@ def postgres_engine() -> Iterator[Engine | None]:
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate(engine)
+    Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
 
