@@ -140,3 +140,22 @@ def district_label(boro_cd: int | None) -> str:
         return ""
     abbreviation = next((b.abbreviation for b in BOROUGHS if b.code == boro_cd // 100), "?")
     return f"{abbreviation} {boro_cd % 100:02d}"
+
+
+MOVEMENT_KINDS_LABELS = {
+    "receipt": "Receipt of a print run",
+    "shipment": "Shipment to an organization",
+    "adjustment": "Adjustment",
+    "count": "Physical count correction",
+    "transfer_out": "Transfer out",
+    "transfer_in": "Transfer in",
+    "return": "Return",
+}
+
+SHIPMENT_STATUS_LABELS = {
+    "draft": "Draft",
+    "packed": "Packed",
+    "shipped": "Shipped (in transit)",
+    "delivered": "Delivered",
+    "cancelled": "Cancelled",
+}

@@ -1,9 +1,83 @@
-"""PLACEHOLDER"""
+"""Dashboard: progress against the campaign target, stock and deliveries by language x borough, low stock."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from outreach.auth import STAFF
+from outreach import inventory, progress
+from outreach.auth import SIGNED_IN
+from outreach.catalog import language
+from outreach.config import settings
+from outreach.ui import state
 from outreach.ui.guards import require_role
+from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.widgets import csv_download, show_flash
 
-require_role(*STAFF)
-st.info("This page is not built yet.")
+user = require_role(*SIGNED_IN)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def load(database_url: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    sessions = get_sessions()
+    return progress.totals(sessions), progress.language_borough(sessions), inventory.low_stock(sessions)
+
+
+st.title("Dashboard")
+show_flash()
+totals, long, low = load(settings().database_url)
+target = settings().campaign_target
+
+delivered_share = min(totals["delivered"] / target, 1.0) if target else 0.0
+st.progress(
+    delivered_share, text=f"{totals['delivered']:,} of {target:,} pieces delivered ({delivered_share:.0%})"
+)
+columns = st.columns(4)
+columns[0].metric("Received from print runs", f"{totals['received']:,}")
+columns[1].metric(
+    "In stock", f"{totals['on_hand']:,}", help=f"{totals['reserved']:,} reserved for approved requests"
+)
+columns[2].metric("In transit", f"{totals['in_transit']:,}")
+columns[3].metric("Delivered", f"{totals['delivered']:,}")
+
+st.subheader("By language and borough")
+measure = (
+    st.segmented_control("Show", progress.MEASURES, default="delivered", key=state.DASH_TARGET) or "delivered"
+)
+grid = progress.pivot(long, measure)
+grid.index = [language(code).english for code in grid.index]
+left, right = st.columns([3, 2])
+with left:
+    st.dataframe(grid, width="stretch")
+    csv_download(
+        grid.reset_index(names="language"),
+        label="Download CSV",
+        file_name=f"{measure}.csv",
+        key="dash_download",
+    )
+with right:
+    cells = (
+        grid.drop(columns="Total")
+        .reset_index(names="language")
+        .melt(id_vars="language", var_name="borough", value_name="units")
+    )
+    heatmap = (
+        alt.Chart(cells)
+        .mark_rect()
+        .encode(
+            x=alt.X("borough:N", title=None, sort=None),
+            y=alt.Y("language:N", title=None, sort=None),
+            color=alt.Color("units:Q", scale=alt.Scale(scheme="viridis"), title="Units"),
+            tooltip=["language", "borough", alt.Tooltip("units:Q", format=",")],
+        )
+    )
+    st.altair_chart(heatmap, width="stretch")
+
+st.subheader("Low stock")
+if low.empty:
+    st.success("Every current item is above its low-stock threshold.")
+else:
+    alerts = low.assign(language=low["language"].map(lambda code: language(code).english))[
+        ["material", "language", "edition", "available", "low_stock_threshold"]
+    ]
+    st.warning(f"{len(alerts)} items are at or below their low-stock threshold.", icon="📉")
+    st.dataframe(alerts, hide_index=True, width="stretch")

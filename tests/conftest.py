@@ -15,12 +15,23 @@ import pytest
 from sqlalchemy import Engine, text
 
 from outreach import config
-from outreach.db import SessionFactory, make_engine, make_sessions
+from outreach.db import SessionFactory, alembic_config, make_engine, make_sessions
 from outreach.demo import Reference, seed_reference
 from outreach.models import Base
 
 POSTGRES_URL = os.environ.get("KYR_TEST_DATABASE_URL", "")
 ACTOR = "tester"
+
+
+def _create_schema(engine: Engine) -> None:
+    """Tables from the models, stamped as the newest migration so the app's start-up upgrade is a no-op."""
+    from alembic import command
+
+    Base.metadata.create_all(engine)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +40,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     # Built from the models so work on a model shows up at once; tests/test_db.py checks that the
     # Alembic migrations produce exactly this schema.
-    Base.metadata.create_all(engine)
+    _create_schema(engine)
     engine.dispose()
     return path
 
@@ -42,7 +53,7 @@ def postgres_engine() -> Iterator[Engine | None]:
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    Base.metadata.create_all(engine)
+    _create_schema(engine)
     yield engine
     engine.dispose()
 

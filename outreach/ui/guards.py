@@ -42,8 +42,7 @@ def require_role(*roles: str) -> dict[str, Any]:
     """Return the user if their role is allowed here; otherwise explain and stop the page."""
     user = current_user()
     if user is None:
-        st.warning("Please sign in to see this page.", icon="🔒")
-        st.page_link("pages/sign_in.py", label="Go to sign-in", icon=":material/login:")
+        st.warning("Please sign in to see this page: [go to sign-in](/sign-in).", icon="🔒")
         st.stop()
     if user["role"] not in roles:
         st.error(

@@ -18,7 +18,9 @@ USERS = {
 }
 
 
-def open_page(path: str, role: str | None = None, *, timeout: float = 30, query: dict | None = None) -> AppTest:
+def open_page(
+    path: str, role: str | None = None, *, timeout: float = 30, query: dict | None = None
+) -> AppTest:
     """Run `path` (relative to the project root, e.g. 'pages/inventory.py' or 'app.py') as `role`."""
     at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
     if role is not None:
@@ -32,8 +34,19 @@ def open_page(path: str, role: str | None = None, *, timeout: float = 30, query:
 def page_text(at: AppTest) -> str:
     """Everything visible as text: markdown, titles, captions, alerts, and dataframe contents."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error",
-                 "success", "metric"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "metric",
+    ):
         for element in getattr(at, kind, []):
             parts.append(str(getattr(element, "value", "")) + " " + str(getattr(element, "label", "")))
     for frame in at.dataframe:
