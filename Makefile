@@ -48,8 +48,8 @@ e2e: setup-dev system-deps
 demo: setup ## (re)load demo data into an empty database
 	$(BIN)/python -m outreach.demo --if-empty
 
-migration: setup-dev ## generate a migration from model changes: make migration MESSAGE="add x"
-	$(BIN)/alembic -c migrations/alembic.ini revision --autogenerate -m "$(MESSAGE)"
+migration: setup-dev ## regenerate the (pre-release, single) migration from the models
+	bash scripts/regenerate-initial-migration.sh
 
 bench: setup-dev
 	$(BIN)/python -m bench.run

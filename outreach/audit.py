@@ -15,7 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.db import SessionFactory, read_frame
+from outreach.errors import InvalidInput
 from outreach.models import AuditEntry
+
+# Other modules name the table through this (backups); only this module touches AuditEntry.
+TABLE_NAME = AuditEntry.__tablename__
 
 
 def _json(value: Any) -> str | None:
@@ -53,9 +57,17 @@ def history(
     entity: str | None = None,
     entity_id: object = None,
     actor: str | None = None,
-    since: dt.datetime | None = None,
+    action: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
+    """Audit rows, newest first. `since` and `until` are inclusive; a date covers its whole (UTC) day."""
+    if limit < 1:
+        raise InvalidInput(f"The row limit must be at least 1, not {limit}.")
+    start, end = _moment(since), _moment(until, end_of_day=True)
+    if start and end and start > end:
+        raise InvalidInput(f"The date range is reversed: {since} is after {until}. Swap the two dates.")
     statement = select(
         AuditEntry.id,
         AuditEntry.at,
@@ -65,13 +77,40 @@ def history(
         AuditEntry.entity_id,
         AuditEntry.before,
         AuditEntry.after,
-    ).order_by(AuditEntry.id.desc())
+    ).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if entity:
         statement = statement.where(AuditEntry.entity == entity)
-    if entity_id is not None:
-        statement = statement.where(AuditEntry.entity_id == str(entity_id))
+    if entity_id is not None and str(entity_id).strip():
+        statement = statement.where(AuditEntry.entity_id == str(entity_id).strip())
     if actor:
         statement = statement.where(AuditEntry.actor == actor)
-    if since:
-        statement = statement.where(AuditEntry.at >= since)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    if start:
+        statement = statement.where(AuditEntry.at >= start)
+    if end:
+        statement = statement.where(AuditEntry.at < end)
     return read_frame(sessions, statement.limit(limit))
+
+
+def _moment(value: dt.date | dt.datetime | None, *, end_of_day: bool = False) -> dt.datetime | None:
+    """A filter bound as a naive UTC datetime; an `until` date becomes the start of the next day."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    moment = dt.datetime.combine(value, dt.time())
+    return moment + dt.timedelta(days=1) if end_of_day else moment
+
+
+def facets(sessions: SessionFactory) -> dict[str, list[str]]:
+    """The distinct entities, actions and actors in the trail (the choices of the audit page's filters)."""
+    choices: dict[str, list[str]] = {}
+    for name, column in (
+        ("entity", AuditEntry.entity),
+        ("action", AuditEntry.action),
+        ("actor", AuditEntry.actor),
+    ):
+        frame = read_frame(sessions, select(column).distinct().order_by(column))
+        choices[name] = [str(value) for value in frame.iloc[:, 0]]
+    return choices

@@ -63,6 +63,9 @@ def create_user(
     with sessions.begin() as session:
         if session.scalar(select(User.id).where(User.username == name)):
             raise InvalidInput(f"The username {name!r} is taken. Choose another.")
+        # Checked here too (not only in accounts.py) so the CLI says so instead of an IntegrityError.
+        if email and session.scalar(select(User.id).where(func.lower(User.email) == email.strip().lower())):
+            raise InvalidInput(f"The address {email!r} already belongs to another account.")
         user = User(
             username=name,
             display_name=(display_name or name).strip()[:120],

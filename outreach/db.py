@@ -76,7 +76,9 @@ def read_frame(sessions: SessionFactory, statement: Executable, **params: Any) -
     """Run a SELECT and return a DataFrame, on a read-only connection."""
     with engine_of(sessions).connect().execution_options(readonly=True) as connection:
         result = connection.execute(statement, params)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        columns = list(result.keys())
+        # Plain tuples build a DataFrame several times faster than SQLAlchemy Row objects.
+        return pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
 
 
 def alembic_config(url: str) -> Any:

@@ -8,6 +8,7 @@ impossible even if a bug slipped past the condition.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select, update
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from outreach import audit
+from outreach.catalog import borough as borough_of
 from outreach.catalog import language as language_of
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
@@ -86,6 +88,7 @@ def ensure_unit(
     """Return the stock unit for material x language x edition, creating it if needed."""
     material_of(material)
     language_of(language)
+    threshold = parse_quantity(low_stock_threshold, field="Low-stock threshold", allow_zero=True)
     with sessions.begin() as session:
         if session.get(Edition, edition_id) is None:
             raise NotFound(f"Edition #{edition_id} does not exist.")
@@ -102,7 +105,7 @@ def ensure_unit(
             material=material,
             language=language,
             edition_id=edition_id,
-            low_stock_threshold=low_stock_threshold,
+            low_stock_threshold=threshold,
         )
         session.add(unit)
         session.flush()
@@ -119,6 +122,7 @@ def ensure_unit(
 
 def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
     clean = _text(name, field="Depot name", required=True, limit=120) or ""
+    borough = borough_of(borough).name if borough else None  # "bk" -> "Brooklyn"; unknown is refused
     with sessions.begin() as session:
         if session.scalar(select(Location.id).where(Location.name == clean)):
             raise InvalidInput(f"A depot named {clean!r} already exists.")
@@ -194,12 +198,15 @@ def _ensure_balance_row(session: Session, unit_id: int, location_id: int) -> Non
     session.execute(statement)
 
 
-def balance(session: Session, unit_id: int, location_id: int) -> tuple[int, int]:
-    row = session.execute(
-        select(StockBalance.on_hand, StockBalance.reserved).where(
-            StockBalance.unit_id == unit_id, StockBalance.location_id == location_id
-        )
-    ).one_or_none()
+def balance(session: Session, unit_id: int, location_id: int, *, lock: bool = False) -> tuple[int, int]:
+    """On hand and reserved; `lock` holds the row (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serializes writers) so a value read here is still true when this transaction writes."""
+    statement = select(StockBalance.on_hand, StockBalance.reserved).where(
+        StockBalance.unit_id == unit_id, StockBalance.location_id == location_id
+    )
+    if lock:
+        statement = statement.with_for_update()
+    row = session.execute(statement).one_or_none()
     return (row.on_hand, row.reserved) if row else (0, 0)
 
 
@@ -246,6 +253,11 @@ def apply_movement(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         on_hand, reserved = balance(session, unit_id, location_id)
         unit, location = _unit(session, unit_id), _location(session, location_id)
+        if quantity == 0 and reserved_change < 0:
+            raise OutOfStock(
+                f"Only {reserved:,} of {unit_label(unit)} are reserved at {location.name}; "
+                f"{-reserved_change:,} cannot be released. Reload the page and try again."
+            )
         wanted = -quantity if quantity < 0 else reserved_change
         raise OutOfStock(
             f"Only {on_hand - reserved:,} of {unit_label(unit)} are available at {location.name} "
@@ -267,27 +279,39 @@ def apply_movement(
         )
 
 
+Plan = Callable[[Session], tuple[list[dict], dict]]
+
+
 def _write(
     sessions: SessionFactory,
     action: str,
     unit_id: int,
-    location_id: int,
+    location_ids: tuple[int, ...],
     actor: str,
-    changes: list[dict],
-    detail: dict,
-) -> None:
-    """Run ledger changes in one transaction and audit the balance before and after."""
+    plan: Plan,
+) -> dict:
+    """Run ledger changes in one transaction and audit the balances before and after.
+
+    `plan` returns the changes (applied to `unit_id` at `location_ids[0]` unless a change names another
+    location) and the audit detail; it runs inside the transaction so it can read what it changes.
+    Returns the detail; writes nothing when the plan has no changes.
+    """
     try:
         with sessions.begin() as session:
             unit = _unit(session, unit_id)
-            _location(session, location_id)
+            for location_id in location_ids:  # every depot, so an unknown one is NotFound, not a FK error
+                _location(session, location_id)
             if action == "receive":
                 require_active(unit)
-            touched = {(c.get("unit_id", unit_id), c.get("location_id", location_id)) for c in changes}
-            before = {f"{u}@{loc}": balance(session, u, loc) for u, loc in touched}
+            changes, detail = plan(session)
+            if not changes:
+                return detail
+            touched = sorted({(unit_id, c.get("location_id", location_ids[0])) for c in changes})
+            # Lock in a fixed order, so two opposite transfers cannot deadlock on PostgreSQL.
+            before = {f"{u}@{loc}": balance(session, u, loc, lock=True) for u, loc in touched}
             for change in changes:
                 apply_movement(
-                    session, **{"unit_id": unit_id, "location_id": location_id, "actor": actor, **change}
+                    session, **{"unit_id": unit_id, "location_id": location_ids[0], "actor": actor, **change}
                 )
             after = {f"{u}@{loc}": balance(session, u, loc) for u, loc in touched}
             audit.record(
@@ -299,6 +323,7 @@ def _write(
                 before={"balances": before},
                 after={"balances": after, **detail},
             )
+            return detail
     except IntegrityError as exc:  # the CHECK constraints caught what the condition missed
         raise OutOfStock(f"The database refused a change that would make stock negative ({action}).") from exc
 
@@ -315,15 +340,9 @@ def receive(
     """A print run arrives at a depot."""
     amount = parse_quantity(quantity, field="Quantity received")
     ref = _text(reference, field="Print run reference", limit=120)
-    _write(
-        sessions,
-        "receive",
-        unit_id,
-        location_id,
-        actor,
-        [{"kind": "receipt", "quantity": amount, "reference": ref}],
-        {"quantity": amount, "reference": ref},
-    )
+    changes = [{"kind": "receipt", "quantity": amount, "reference": ref}]
+    detail = {"quantity": amount, "reference": ref}
+    _write(sessions, "receive", unit_id, (location_id,), actor, lambda _session: (changes, detail))
 
 
 def adjust(
@@ -332,15 +351,9 @@ def adjust(
     """Correct stock up or down with a reason (damaged, found, given out at an event)."""
     amount = parse_signed_quantity(change, field="Adjustment")
     why = _text(reason, field="Reason", required=True)
-    _write(
-        sessions,
-        "adjust",
-        unit_id,
-        location_id,
-        actor,
-        [{"kind": "adjustment", "quantity": amount, "reason": why}],
-        {"change": amount, "reason": why},
-    )
+    changes = [{"kind": "adjustment", "quantity": amount, "reason": why}]
+    detail = {"change": amount, "reason": why}
+    _write(sessions, "adjust", unit_id, (location_id,), actor, lambda _session: (changes, detail))
 
 
 def count(
@@ -354,31 +367,29 @@ def count(
 ) -> int:
     """Record a physical count; writes the correcting movement (if any) and returns it."""
     value = parse_quantity(counted, field="Counted quantity", allow_zero=True)
-    with sessions.begin() as session:
-        on_hand, reserved = balance(session, unit_id, location_id)
-    if value < reserved:
-        raise InvalidInput(
-            f"The count of {value:,} is below the {reserved:,} units reserved for approved requests. "
-            "Recount, or reduce those approvals first."
+    note = _text(reason, field="Note")
+
+    def plan(session: Session) -> tuple[list[dict], dict]:
+        # Read and correct in the same transaction, with the row locked: a shipment committed between a
+        # separate read and the write would otherwise make the "correction" wrong.
+        if value:
+            _ensure_balance_row(session, unit_id, location_id)
+        on_hand, reserved = balance(session, unit_id, location_id, lock=True)
+        if value < reserved:
+            raise InvalidInput(
+                f"The count of {value:,} is below the {reserved:,} units reserved for approved requests. "
+                "Recount, or reduce those approvals first."
+            )
+        difference = value - on_hand
+        changes = (
+            [{"kind": "count", "quantity": difference, "reason": note or f"physical count: {value}"}]
+            if difference
+            else []
         )
-    difference = value - on_hand
-    if difference:
-        _write(
-            sessions,
-            "count",
-            unit_id,
-            location_id,
-            actor,
-            [
-                {
-                    "kind": "count",
-                    "quantity": difference,
-                    "reason": _text(reason, field="Note") or f"physical count: {value}",
-                }
-            ],
-            {"counted": value, "difference": difference},
-        )
-    return difference
+        return changes, {"counted": value, "difference": difference}
+
+    detail = _write(sessions, "count", unit_id, (location_id,), actor, plan)
+    return int(detail["difference"])
 
 
 def transfer(
@@ -396,50 +407,55 @@ def transfer(
         raise InvalidInput("Choose two different depots to transfer between.")
     reference = f"transfer {from_location_id}->{to_location_id} at {utcnow():%Y-%m-%d %H:%M:%S}"
     note = _text(reason, field="Note")
+    changes = [
+        {"kind": "transfer_out", "quantity": -amount, "reference": reference, "reason": note},
+        {
+            "kind": "transfer_in",
+            "quantity": amount,
+            "location_id": to_location_id,
+            "reference": reference,
+            "reason": note,
+        },
+    ]
+    detail = {"quantity": amount, "to_location_id": to_location_id}
     _write(
         sessions,
         "transfer",
         unit_id,
-        from_location_id,
+        (from_location_id, to_location_id),
         actor,
-        [
-            {"kind": "transfer_out", "quantity": -amount, "reference": reference, "reason": note},
-            {
-                "kind": "transfer_in",
-                "quantity": amount,
-                "location_id": to_location_id,
-                "reference": reference,
-                "reason": note,
-            },
-        ],
-        {"quantity": amount, "to_location_id": to_location_id},
+        lambda _session: (changes, detail),
     )
 
 
 def reserve(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
-    """Hold stock for an approved request, inside the caller's transaction."""
+    """Hold stock for an approved request, inside the caller's transaction (the caller audits)."""
+    amount = parse_quantity(quantity, field="Quantity to reserve", allow_zero=True)
     require_active(_unit(session, unit_id))
-    apply_movement(
-        session,
-        unit_id=unit_id,
-        location_id=location_id,
-        kind="adjustment",
-        quantity=0,
-        reserved_change=quantity,
-        actor=actor,
-    )
-
-
-def release(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
-    """Give back a reservation (request reduced, rejected or cancelled)."""
-    if quantity:
+    _location(session, location_id)
+    if amount:
         apply_movement(
             session,
             unit_id=unit_id,
             location_id=location_id,
             kind="adjustment",
             quantity=0,
-            reserved_change=-quantity,
+            reserved_change=amount,
+            actor=actor,
+        )
+
+
+def release(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
+    """Give back a reservation (request reduced, rejected or cancelled)."""
+    amount = parse_quantity(quantity, field="Quantity to release", allow_zero=True)
+    if amount:
+        apply_movement(
+            session,
+            unit_id=unit_id,
+            location_id=location_id,
+            kind="adjustment",
+            quantity=0,
+            reserved_change=-amount,
             actor=actor,
         )
 
@@ -572,9 +588,10 @@ def movements(
     kind: str | None = None,
     language: str | None = None,
     since: dt.datetime | None = None,
-    limit: int = 1_000,
+    limit: int | None = 1_000,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Ledger history, newest first."""
+    """Ledger history, newest first; `limit`/`offset` page through it (`limit=None`: all of it)."""
     statement = (
         select(
             StockMovement.id,
@@ -594,8 +611,11 @@ def movements(
         .join(Edition, Edition.id == StockUnit.edition_id)
         .join(Location, Location.id == StockMovement.location_id)
         .order_by(StockMovement.id.desc())
-        .limit(limit)
     )
+    if limit is not None:
+        statement = statement.limit(limit)
+    if offset:
+        statement = statement.offset(offset)
     if unit_id is not None:
         statement = statement.where(StockMovement.unit_id == unit_id)
     if location_id is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    DDL,
     CheckConstraint,
     DateTime,
     Float,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -162,6 +164,8 @@ class StockMovement(Base):
         ),
         CheckConstraint("quantity <> 0", name="quantity_not_zero"),
         Index("ix_stock_movements_unit_location", "unit_id", "location_id"),
+        # Print runs (receipts) are a handful of rows among a million: totals and history find them directly.
+        Index("ix_stock_movements_kind", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +259,9 @@ class Shipment(Base):
     __tablename__ = "shipments"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'packed', 'shipped', 'delivered', 'cancelled')", name="status"),
+        # Covers the per-organization summary of the coverage map (in transit, last delivered) without
+        # reading the table: an index-only scan in organization order.
+        Index("ix_shipments_organization_status", "organization_id", "status", "delivered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -331,6 +338,8 @@ class RestockRequest(Base):
             name="status",
         ),
         CheckConstraint("channel IN ('link', 'phone', 'coordinator')", name="channel"),
+        # Open requests per organization (coverage map, planner) from the index alone.
+        Index("ix_restock_requests_status_organization", "status", "organization_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -379,3 +388,40 @@ class RestockRequestLine(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[StockUnit] = relationship(lazy="joined", foreign_keys=[unit_id])
+
+
+# --- trust: single sign-on role mappings, append-only audit -------------------------------------------
+
+
+class RoleMapping(Base):
+    """Single sign-on: an exact e-mail address or an '@domain' that gets a role at first sign-in."""
+
+    __tablename__ = "role_mappings"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator', 'organizer')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(254), unique=True)  # jane@nyc.gov or @nyc.gov
+    role: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+# The database itself refuses to change or remove an audit row, whatever code runs against it. The
+# migration executes the same statements (AUDIT_APPEND_ONLY_DDL) for databases built by Alembic.
+AUDIT_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_log is append-only: rows cannot be changed or deleted'; END $$",
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    ),
+}
+for _dialect, _statements in AUDIT_APPEND_ONLY_DDL.items():
+    for _statement in _statements:
+        event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))

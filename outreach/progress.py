@@ -13,16 +13,32 @@ from outreach.models import Location, StockBalance, StockMovement, StockUnit
 MEASURES = ("in stock", "in transit", "delivered")
 
 
-def totals(sessions: SessionFactory) -> dict[str, int]:
-    """Whole-campaign unit counts: received from print runs, on hand, reserved, in transit, delivered."""
+def overview(sessions: SessionFactory) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
+    """What the dashboard shows, read once: totals, the language x borough long table, low-stock rows.
+
+    The shipment aggregate (the one query that grows with the campaign) runs once, not once per figure.
+    """
+    moved = shipments.units_by_language_borough(sessions)
+    levels = inventory.stock_levels(sessions)
+    low = levels[levels["low"]].reset_index(drop=True)
+    return totals(sessions, moved=moved, levels=levels), language_borough(sessions, moved=moved), low
+
+
+def totals(
+    sessions: SessionFactory, *, moved: pd.DataFrame | None = None, levels: pd.DataFrame | None = None
+) -> dict[str, int]:
+    """Whole-campaign unit counts: received from print runs, on hand, reserved, in transit, delivered.
+
+    `moved` (shipments.units_by_language_borough) and `levels` (inventory.stock_levels) when already read.
+    """
     received = read_frame(
         sessions,
         select(func.coalesce(func.sum(StockMovement.quantity), 0).label("n")).where(
             StockMovement.kind == "receipt"
         ),
     )["n"].iloc[0]
-    levels = inventory.stock_levels(sessions)
-    moved = shipments.units_by_language_borough(sessions)
+    levels = inventory.stock_levels(sessions) if levels is None else levels
+    moved = shipments.units_by_language_borough(sessions) if moved is None else moved
     by_status = moved.groupby("status")["units"].sum() if not moved.empty else pd.Series(dtype=int)
     return {
         "received": int(received),
@@ -33,7 +49,7 @@ def totals(sessions: SessionFactory) -> dict[str, int]:
     }
 
 
-def language_borough(sessions: SessionFactory) -> pd.DataFrame:
+def language_borough(sessions: SessionFactory, *, moved: pd.DataFrame | None = None) -> pd.DataFrame:
     """Long table: language, borough, measure (in stock | in transit | delivered), units.
 
     Stock counts where the depot is; shipments count where the organization is.
@@ -46,7 +62,7 @@ def language_borough(sessions: SessionFactory) -> pd.DataFrame:
         .group_by(StockUnit.language, Location.borough),
     )
     stock["measure"] = "in stock"
-    moved = shipments.units_by_language_borough(sessions)
+    moved = (shipments.units_by_language_borough(sessions) if moved is None else moved).copy()
     moved["measure"] = moved["status"].map({"shipped": "in transit", "delivered": "delivered"})
     frame = pd.concat([stock, moved.drop(columns="status")], ignore_index=True)
     frame["borough"] = frame["borough"].fillna("Unassigned")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
+from outreach.addresses import normalize_key
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound
@@ -36,7 +37,13 @@ def _clean_lines(lines: Mapping[int, object] | Iterable[tuple[int, object]]) -> 
     pairs = lines.items() if isinstance(lines, Mapping) else lines
     cleaned: dict[int, int] = {}
     for unit_id, quantity in pairs:
-        cleaned[int(unit_id)] = cleaned.get(int(unit_id), 0) + parse_quantity(quantity, field="Line quantity")
+        try:
+            unit = int(unit_id)
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                f"Stock item {unit_id!r} is not an item id. Pick an item from the list."
+            ) from None
+        cleaned[unit] = cleaned.get(unit, 0) + parse_quantity(quantity, field="Line quantity")
     if not cleaned:
         raise InvalidInput("The shipment has no lines. Add at least one item and quantity.")
     return cleaned
@@ -153,7 +160,8 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
     """Stock leaves the depot: one ledger row per line, all or nothing."""
     with sessions.begin() as session:
         shipment = _advance(session, shipment_id, ("packed",), "shipped")
-        for line in shipment.lines:
+        # A fixed order (by unit) so two shipments sharing items lock balance rows alike: no deadlock.
+        for line in sorted(shipment.lines, key=lambda line: line.unit_id):
             inventory.require_active(line.unit)
             inventory.apply_movement(
                 session,
@@ -243,6 +251,33 @@ def _sync_request(session: Session, shipment: Shipment) -> None:
 # --- reads --------------------------------------------------------------------------------------------
 
 
+def _shipment_filters(
+    statement: Select,
+    *,
+    status: str | None,
+    organization_id: int | None,
+    borough: str | None,
+    language: str | None,
+) -> Select:
+    if status:
+        statement = statement.where(Shipment.status == status)
+    if organization_id is not None:
+        statement = statement.where(Shipment.organization_id == organization_id)
+    if borough:
+        statement = statement.where(
+            Shipment.organization_id.in_(select(Organization.id).where(Organization.borough == borough))
+        )
+    if language:
+        # EXISTS, not IN (...): newest-first paging stops after a page instead of listing every match first.
+        statement = statement.where(
+            select(ShipmentLine.id)
+            .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
+            .where(ShipmentLine.shipment_id == Shipment.id, StockUnit.language == language)
+            .exists()
+        )
+    return statement
+
+
 def shipments(
     sessions: SessionFactory,
     *,
@@ -250,10 +285,37 @@ def shipments(
     organization_id: int | None = None,
     borough: str | None = None,
     language: str | None = None,
-    limit: int = 1_000,
+    limit: int | None = 1_000,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """One row per shipment with its organization, total units and languages."""
-    units = func.sum(ShipmentLine.quantity)
+    """One row per shipment with its organization, total units and languages, newest first.
+
+    `limit`/`offset` page through the list (`limit=None`: every match, for exports): the page of shipment
+    ids is chosen first (by the primary key, newest first) and only its lines are summed, so a page costs
+    the same with 500 or 500,000 shipments.
+    """
+    chosen = _shipment_filters(
+        select(Shipment.id),
+        status=status,
+        organization_id=organization_id,
+        borough=borough,
+        language=language,
+    ).order_by(Shipment.id.desc())
+    if limit is not None:
+        chosen = chosen.limit(limit)
+    if offset:
+        chosen = chosen.offset(offset)
+    page = chosen.subquery()
+    totals = (
+        select(
+            ShipmentLine.shipment_id.label("shipment_id"),
+            func.sum(ShipmentLine.quantity).label("units"),
+            func.count(ShipmentLine.id).label("lines"),
+        )
+        .where(ShipmentLine.shipment_id.in_(select(page.c.id)))
+        .group_by(ShipmentLine.shipment_id)
+        .subquery()
+    )
     statement = (
         select(
             Shipment.id.label("shipment_id"),
@@ -261,8 +323,8 @@ def shipments(
             Organization.name.label("organization"),
             Organization.borough,
             Location.name.label("depot"),
-            units.label("units"),
-            func.count(ShipmentLine.id).label("lines"),
+            totals.c.units,
+            totals.c.lines,
             Shipment.request_id,
             Shipment.created_at,
             Shipment.shipped_at,
@@ -271,41 +333,41 @@ def shipments(
             Shipment.note,
             Shipment.cancel_reason,
         )
+        .join(totals, totals.c.shipment_id == Shipment.id)
         .join(Organization, Organization.id == Shipment.organization_id)
         .join(Location, Location.id == Shipment.depot_id)
-        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
-        .group_by(
-            Shipment.id,
-            Shipment.status,
-            Organization.name,
-            Organization.borough,
-            Location.name,
-            Shipment.request_id,
-            Shipment.created_at,
-            Shipment.shipped_at,
-            Shipment.delivered_at,
-            Shipment.created_by,
-            Shipment.note,
-            Shipment.cancel_reason,
-        )
         .order_by(Shipment.id.desc())
+    )
+    return read_frame(sessions, statement)
+
+
+def recipients(sessions: SessionFactory, *, search: str, limit: int = 50) -> pd.DataFrame:
+    """Active organizations a shipment can go to whose name or address contains `search` (folded the way
+    the directory folds them), at most `limit`, by name: id, name, borough."""
+    term = normalize_key(search)
+    statement = (
+        select(Organization.id, Organization.name, Organization.borough)
+        .where(Organization.status == "active")
+        .order_by(Organization.name_key, Organization.id)
         .limit(limit)
     )
-    if status:
-        statement = statement.where(Shipment.status == status)
-    if organization_id is not None:
-        statement = statement.where(Shipment.organization_id == organization_id)
-    if borough:
-        statement = statement.where(Organization.borough == borough)
-    if language:
+    if term:
         statement = statement.where(
-            Shipment.id.in_(
-                select(ShipmentLine.shipment_id)
-                .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
-                .where(StockUnit.language == language)
+            or_(
+                Organization.name_key.contains(term, autoescape=True),
+                Organization.address_key.contains(term, autoescape=True),
             )
         )
     return read_frame(sessions, statement)
+
+
+def recipient_count(sessions: SessionFactory) -> int:
+    """How many active organizations there are (the picker lists them all when there are few)."""
+    frame = read_frame(
+        sessions,
+        select(func.count().label("n")).select_from(Organization).where(Organization.status == "active"),
+    )
+    return int(frame["n"].iloc[0])
 
 
 def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory, progress
+from outreach import progress
 from outreach.auth import SIGNED_IN
 from outreach.catalog import language
 from outreach.config import settings
@@ -18,8 +18,7 @@ user = require_role(*SIGNED_IN)
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def load(database_url: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    sessions = get_sessions()
-    return progress.totals(sessions), progress.language_borough(sessions), inventory.low_stock(sessions)
+    return progress.overview(get_sessions())
 
 
 st.title("Dashboard")

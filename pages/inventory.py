@@ -8,9 +8,10 @@ from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, MOVEMENT_KINDS_LABE
 from outreach.config import settings
 from outreach.ui import state
 from outreach.ui.guards import require_role
+from outreach.ui.paging import pager, shown_rows
 from outreach.ui.pickers import depot_labels, pick, unit_labels
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_download, run_write, show_flash
+from outreach.ui.widgets import csv_bytes, csv_download, run_write, show_flash
 
 user = require_role(*STAFF)
 actor = user["username"]
@@ -24,8 +25,20 @@ def load_levels(database_url: str, language_code: str | None, material_code: str
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def load_history(database_url: str, kind: str | None, language_code: str | None, depot: int | None):
-    return inventory.movements(get_sessions(), kind=kind, language=language_code, location_id=depot)
+def load_history(
+    database_url: str, kind: str | None, language_code: str | None, depot: int | None, limit: int, offset: int
+):
+    return inventory.movements(
+        get_sessions(), kind=kind, language=language_code, location_id=depot, limit=limit, offset=offset
+    )
+
+
+def export_history(kind: str | None, language_code: str | None, depot: int | None) -> bytes:
+    """The whole filtered ledger, built only when the button is pressed (not on every rerun)."""
+    frame = inventory.movements(
+        get_sessions(), kind=kind, language=language_code, location_id=depot, limit=None
+    )
+    return csv_bytes(frame)
 
 
 st.title("Inventory")
@@ -197,8 +210,15 @@ kind = st.selectbox(
     format_func=MOVEMENT_KINDS_LABELS.get,
     key=state.INV_HISTORY_KIND,
 )
-history = load_history(settings().database_url, kind, language_code, depot)
+page = pager(state.INV_HISTORY_PAGE, filters=(kind, language_code, depot))
+history = shown_rows(
+    load_history(settings().database_url, kind, language_code, depot, page.fetch, page.offset), page
+)
 st.dataframe(history, hide_index=True, width="stretch")
-csv_download(
-    history, label="Download history CSV", file_name="stock-movements.csv", key="inv_download_history"
+st.download_button(
+    "Download history CSV (every page)",
+    data=lambda: export_history(kind, language_code, depot),
+    file_name="stock-movements.csv",
+    mime="text/csv",
+    key="inv_download_history",
 )

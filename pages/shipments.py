@@ -11,9 +11,10 @@ from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import parse_quantity
 from outreach.ui import state
 from outreach.ui.guards import require_role
-from outreach.ui.pickers import depot_labels, organization_labels, pick, unit_frame, unit_labels
+from outreach.ui.paging import pager, shown_rows
+from outreach.ui.pickers import depot_labels, organization_picker, pick, unit_frame, unit_labels
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_download, run_write, show_error, show_flash
+from outreach.ui.widgets import csv_bytes, run_write, show_error, show_flash
 
 LINE_SLOTS = 4
 user = require_role(*STAFF)
@@ -21,8 +22,25 @@ actor = user["username"]
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def load_shipments(database_url: str, status: str | None, borough: str | None, language_code: str | None):
-    return shipments.shipments(get_sessions(), status=status, borough=borough, language=language_code)
+def load_shipments(
+    database_url: str,
+    status: str | None,
+    borough: str | None,
+    language_code: str | None,
+    limit: int,
+    offset: int,
+):
+    return shipments.shipments(
+        get_sessions(), status=status, borough=borough, language=language_code, limit=limit, offset=offset
+    )
+
+
+def export_shipments(status: str | None, borough: str | None, language_code: str | None) -> bytes:
+    """Every matching shipment, built only when the button is pressed (not on every rerun)."""
+    frame = shipments.shipments(
+        get_sessions(), status=status, borough=borough, language=language_code, limit=None
+    )
+    return csv_bytes(frame)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -34,8 +52,12 @@ st.title("Shipments")
 show_flash()
 url = settings().database_url
 
-with st.expander("New shipment", icon=":material/add:"), st.form(state.SHIP_NEW_FORM, clear_on_submit=True):
-    organization = pick("Organization", organization_labels(), key=state.SHIP_NEW_ORG)
+new_shipment = st.expander("New shipment", icon=":material/add:")
+with new_shipment:
+    organization = organization_picker(
+        "Organization", key=state.SHIP_NEW_ORG, search_key=state.SHIP_NEW_ORG_SEARCH
+    )
+with new_shipment, st.form(state.SHIP_NEW_FORM, clear_on_submit=True):
     depot = pick("From depot", depot_labels(), key=state.SHIP_NEW_DEPOT)
     items = unit_labels(active_only=True)
     pack_sizes = {int(r.unit_id): material(r.material).pack_size for r in unit_frame(url).itertuples()}
@@ -103,7 +125,8 @@ language_code = filters[2].selectbox(
     format_func=lambda code: language(code).label,
     key=state.SHIP_FILTER_LANGUAGE,
 )
-table = load_shipments(url, status, borough, language_code)
+page = pager(state.SHIP_PAGE, filters=(status, borough, language_code))
+table = shown_rows(load_shipments(url, status, borough, language_code, page.fetch, page.offset), page)
 st.dataframe(
     table,
     hide_index=True,
@@ -113,9 +136,16 @@ st.dataframe(
         "request_id": st.column_config.NumberColumn("Request #"),
     },
 )
-csv_download(table, label="Download shipments CSV", file_name="shipments.csv", key="ship_download")
+st.download_button(
+    "Download shipments CSV (every page)",
+    data=lambda: export_shipments(status, borough, language_code),
+    file_name="shipments.csv",
+    mime="text/csv",
+    key="ship_download",
+)
 
 st.subheader("Move a shipment along")
+st.caption("Open shipments on the page shown above; filter by status to find one.")
 open_ids = [int(i) for i in table.loc[table["status"].isin(["draft", "packed", "shipped"]), "shipment_id"]]
 names = dict(zip(table["shipment_id"].astype(int), table["organization"], strict=True))
 selected = st.selectbox(

@@ -5,7 +5,7 @@ import streamlit as st
 from outreach import auth
 from outreach.config import settings
 from outreach.errors import OutreachError
-from outreach.ui import guards, state
+from outreach.ui import guards, oidc, state
 from outreach.ui.resources import get_sessions
 from outreach.ui.widgets import show_error, show_flash
 
@@ -17,6 +17,8 @@ user = guards.current_user()
 if user is not None:
     st.success(f"You are signed in as {user['display_name']} ({user['role']}).")
     st.stop()
+
+oidc.offer_sign_in()  # "Sign in with <provider>" only when [auth] is configured in secrets.toml
 
 with st.form(state.SIGN_IN_FORM):
     username = st.text_input("Username", key=state.SIGN_IN_USERNAME, autocomplete="username")

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Fails when a secrets file or something that looks like a credential is tracked by git.
+# Fails when a secrets file or something that looks like a credential is in the repository: tracked files,
+# and new files git would add (ignored files such as .streamlit/secrets.toml are local and fine).
+# Placeholders (CHANGE-ME, <...>, user:pass, ${VAR}) are allowed so the examples can show the shape.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tracked="$(git ls-files 2>/dev/null || true)"
-[ -z "$tracked" ] && exit 0
-if echo "$tracked" | grep -E '(^|/)(secrets\.toml|\.env)$'; then
-  echo "A secrets file is committed; remove it from git and keep it local." >&2; exit 1
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
+files="$( { git ls-files; git ls-files --others --exclude-standard; } 2>/dev/null || true)"
+if echo "$files" | grep -E '(^|/)(secrets\.toml|\.env)$'; then
+  echo "A secrets file is in the repository; remove it from git and keep it local." >&2; exit 1
 fi
-if echo "$tracked" | grep -vE '^(tests/|scripts/check-secrets.sh)' | xargs grep -nIE \
-   '(-----BEGIN [A-Z ]*PRIVATE KEY-----|client_secret *= *"[^"<]{8,}|cookie_secret *= *"[^"<]{8,}|postgres(ql)?(\+psycopg)?://[^:@/ ]+:[^@/ ]+@)' 2>/dev/null; then
-  echo "Something that looks like a credential is committed (above). Move it to the environment or .streamlit/secrets.toml." >&2
+pattern='(-----BEGIN [A-Z ]*PRIVATE KEY-----|(client|cookie)_secret *= *"[^"<]{8,}|postgres(ql)?(\+psycopg2?)?://[^:@/ ]+:[^@/ ]+@)'
+placeholder='(://[^:@/ ]+:(CHANGE-ME|pass|password|secret|<[^>]*>|\$\{?[A-Za-z_]+\}?|\*+)@)'
+found="$(git grep --untracked -nIE "$pattern" -- . ':!tests/' ':!scripts/check-secrets.sh' 2>/dev/null \
+  | grep -vE "$placeholder" || true)"
+if [ -n "$found" ]; then
+  echo "$found"
+  echo "Something that looks like a credential is in the repository (above). Move it to the environment or .streamlit/secrets.toml." >&2
   exit 1
 fi
 echo "no secrets found"

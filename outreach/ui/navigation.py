@@ -30,6 +30,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
     PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
     PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),
+    PageSpec("pages/audit.py", "Audit trail", ":material/history:", STAFF, "Admin"),
+    PageSpec("pages/users.py", "Users", ":material/group:", ("admin",), "Admin"),
+    PageSpec("pages/backups.py", "Backups", ":material/backup:", ("admin",), "Admin"),
 )
 SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Account", "sign-in")
 RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory, organizations
+from outreach import inventory, organizations, shipments
 from outreach.catalog import language, material
 from outreach.config import settings
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
@@ -44,6 +44,45 @@ def depot_labels() -> dict[int, str]:
 def organization_labels() -> dict[int, str]:
     frame = organization_frame(settings().database_url)
     return {int(row.id): f"{row.name} ({row.borough or 'no borough'})" for row in frame.itertuples()}
+
+
+# Up to this many active organizations a picker lists them all; past it, a search box narrows the list first
+# (a select box of 50,000 names costs a second per rerun and helps nobody).
+LIST_ALL_UP_TO = 500
+MATCHES_SHOWN = 50
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def recipient_count(database_url: str) -> int:
+    return shipments.recipient_count(get_sessions())
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def recipient_matches(database_url: str, search: str) -> pd.DataFrame:
+    return shipments.recipients(get_sessions(), search=search, limit=MATCHES_SHOWN)
+
+
+def organization_picker(label: str, *, key: str, search_key: str) -> int | None:
+    """An active organization: picked from the whole list when there are few, else found by search.
+
+    Call it outside a form: the search box must rerun the page to refresh the choices.
+    """
+    url = settings().database_url
+    if recipient_count(url) <= LIST_ALL_UP_TO:
+        return pick(label, organization_labels(), key=key)
+    search = st.text_input(
+        f"Find the organization ({label.lower()})",
+        key=search_key,
+        max_chars=120,
+        placeholder="Part of the name or address",
+    )
+    frame = recipient_matches(url, search.strip())
+    options = {int(row.id): f"{row.name} ({row.borough or 'no borough'})" for row in frame.itertuples()}
+    if not options:
+        st.caption("No active organization matches; try fewer letters.")
+    elif len(options) == MATCHES_SHOWN:
+        st.caption(f"The first {MATCHES_SHOWN} matches by name; type more to narrow them.")
+    return pick(label, options, key=key)
 
 
 def pick(label: str, options: dict[int, str], *, key: str, placeholder: str = "Choose…") -> int | None:

@@ -1,0 +1,109 @@
+"""Messages a faith leader sees, in the campaign's ten languages.
+
+One JSON catalog per language in `outreach/translations/<code>.json` (flat `key -> text`, `str.format`
+placeholders). English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
+and the same placeholders. Domain errors meant for leaders carry a message key and parameters
+(`localized(...)`), so the public page can show them in whichever language the leader picked.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from outreach.catalog import LANGUAGE_CODES
+from outreach.catalog import language as language_of
+from outreach.errors import OutreachError
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+REFERENCE_LANGUAGE = "en"
+E = TypeVar("E", bound=OutreachError)
+
+
+@lru_cache(maxsize=len(LANGUAGE_CODES))
+def messages(code: str) -> dict[str, str]:
+    """The whole catalog of one language (read once per process)."""
+    with (TRANSLATIONS_DIR / f"{code}.json").open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {str(key): str(value) for key, value in data.items()}
+
+
+def normalize(code: str | None) -> str:
+    """A supported language code; anything else falls back to English."""
+    return code if code in LANGUAGE_CODES else REFERENCE_LANGUAGE
+
+
+def t(key: str, lang: str | None, /, **params: Any) -> str:
+    """The message `key` in `lang`, formatted with `params` (English when a translation is missing)."""
+    code = normalize(lang)
+    text = messages(code).get(key)
+    if text is None:
+        text = messages(REFERENCE_LANGUAGE)[key]  # KeyError: a programming error, caught by the tests
+    if not params:
+        return text
+    return text.format(**{name: _render(value, code) for name, value in params.items()})
+
+
+def _render(value: Any, lang: str) -> Any:
+    # An item travels as (material, language) codes so it can be named in any language later.
+    if isinstance(value, tuple) and len(value) == 2:
+        return item_label(value[0], value[1], lang)
+    return value
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the `{placeholders}` in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def direction(lang: str | None) -> str:
+    """'rtl' for Arabic, Urdu and Yiddish, else 'ltr' (from the language catalog)."""
+    return language_of(normalize(lang)).direction
+
+
+def is_rtl(lang: str | None) -> bool:
+    return direction(lang) == "rtl"
+
+
+def material_label(material: str, lang: str | None) -> str:
+    return t(f"material.{material}", lang)
+
+
+def item_label(material: str, item_language: str, lang: str | None) -> str:
+    """'Volante · বাংলা': the material in the reader's language, the item's language by its own name."""
+    try:
+        native = language_of(item_language).native
+    except OutreachError:
+        native = item_language
+    return f"{material_label(material, lang)} · {native}"
+
+
+def status_label(status: str, lang: str | None) -> str:
+    return t(f"status.{status}", lang)
+
+
+def language_choices() -> dict[str, str]:
+    """Code -> name in that language, for the leader's language picker."""
+    return {code: language_of(code).native for code in LANGUAGE_CODES}
+
+
+# --- errors a leader can read ---------------------------------------------------------------------------
+
+
+def localized(cls: type[E], key: str, /, **params: Any) -> E:
+    """An error whose message is `key` (English in str(error)); `localize` shows it in another language."""
+    error = cls(t(key, REFERENCE_LANGUAGE, **params))
+    error.__dict__["message_key"] = key
+    error.__dict__["message_params"] = params
+    return error
+
+
+def localize(error: Exception, lang: str | None) -> str:
+    """The error in the leader's language; a generic polite message for anything not meant for leaders."""
+    key = error.__dict__.get("message_key")
+    if key is None:
+        return t("error.generic", lang)
+    return t(key, lang, **error.__dict__.get("message_params", {}))

@@ -1,0 +1,197 @@
+"""Reading the directory: search and filters, pickers, the CSV export. DataFrames out.
+
+Contact details (name, phone, e-mail of the contact person) are only in a frame when the caller asks with
+`include_contacts=True`, which pages do for coordinators and admins only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Select, or_, select
+
+from outreach.addresses import normalize_key
+from outreach.catalog import borough as borough_of
+from outreach.catalog import district_label
+from outreach.catalog import language as language_of
+from outreach.db import SessionFactory, read_frame
+from outreach.errors import InvalidInput
+from outreach.models import Organization, OrganizationLanguage
+from outreach.organizations.fields import CONTACT_FIELDS, STATUSES
+
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "faith_tradition",
+    "address",
+    "zip_code",
+    "borough",
+    "community_district",
+    "district",
+    "languages",
+    "preferred_language",
+    "weekly_attendance",
+    "status",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "location_source",
+    "location_note",
+    "notes",
+    "updated_at",
+)
+# The export matches the import template first (a round trip works), then what the app worked out.
+EXPORT_COLUMNS = (
+    "name",
+    "faith_tradition",
+    "address",
+    "zip_code",
+    "borough",
+    "languages",
+    "preferred_language",
+    "weekly_attendance",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "notes",
+    "status",
+    "community_district",
+    "district",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "location_source",
+    "location_note",
+    "id",
+)
+
+
+def organization_choices(sessions: SessionFactory, *, active_only: bool = True) -> pd.DataFrame:
+    """Id, name and borough for pickers (no contact details)."""
+    statement = select(
+        Organization.id, Organization.name, Organization.borough, Organization.status
+    ).order_by(Organization.name)
+    if active_only:
+        statement = statement.where(Organization.status == "active")
+    return read_frame(sessions, statement)
+
+
+def _filtered(
+    statement: Select,
+    *,
+    search: str | None,
+    borough: str | None,
+    community_district: int | None,
+    language: str | None,
+    faith_tradition: str | None,
+    status: str | None,
+) -> Select:
+    if search and (term := normalize_key(search)):
+        # name_key/address_key are folded (case, accents, punctuation) in Python, so this matches the same
+        # way on SQLite and PostgreSQL, for every script.
+        statement = statement.where(
+            or_(
+                Organization.name_key.contains(term, autoescape=True),
+                Organization.address_key.contains(term, autoescape=True),
+                Organization.zip_code == search.strip(),
+            )
+        )
+    if borough:
+        statement = statement.where(Organization.borough == borough_of(borough).name)
+    if community_district:
+        statement = statement.where(Organization.community_district == int(community_district))
+    if language:
+        code = language_of(language).code
+        statement = statement.where(
+            Organization.id.in_(
+                select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == code)
+            )
+        )
+    if faith_tradition:
+        statement = statement.where(Organization.faith_tradition == faith_tradition)
+    if status:
+        if status not in STATUSES:
+            raise InvalidInput(f"Status {status!r} is not valid. Use one of: {', '.join(STATUSES)}.")
+        statement = statement.where(Organization.status == status)
+    return statement
+
+
+def _languages(sessions: SessionFactory, ids: list[int]) -> dict[int, str]:
+    """'bn, en' per organization (joined in pandas: string aggregation differs between databases)."""
+    if not ids:
+        return {}
+    frame = read_frame(
+        sessions,
+        select(OrganizationLanguage.organization_id, OrganizationLanguage.language).order_by(
+            OrganizationLanguage.organization_id, OrganizationLanguage.language
+        ),
+    )
+    frame = frame[frame["organization_id"].isin(ids)]
+    return frame.groupby("organization_id")["language"].agg(", ".join).to_dict()
+
+
+def list_organizations(
+    sessions: SessionFactory,
+    *,
+    include_contacts: bool,
+    search: str | None = None,
+    borough: str | None = None,
+    community_district: int | None = None,
+    language: str | None = None,
+    faith_tradition: str | None = None,
+    status: str | None = None,
+) -> pd.DataFrame:
+    """The directory, filtered, ordered by name. `languages` is a 'bn, en' string; `district` is 'QN 03'."""
+    table = Organization.__table__.c
+    names = [name for name in LIST_COLUMNS if name in table]
+    if include_contacts:
+        names += list(CONTACT_FIELDS)
+    columns = [table[name] for name in names]
+    statement = _filtered(
+        select(*columns).order_by(Organization.name_key, Organization.id),
+        search=search,
+        borough=borough,
+        community_district=community_district,
+        language=language,
+        faith_tradition=faith_tradition,
+        status=status,
+    )
+    frame = read_frame(sessions, statement)
+    spoken = _languages(sessions, [int(value) for value in frame["id"].tolist()])
+    frame["languages"] = pd.Series([spoken.get(int(value), "") for value in frame["id"]], dtype=object)
+    frame["community_district"] = frame["community_district"].astype("Int64")
+    frame["district"] = [
+        "" if pd.isna(code) else district_label(int(code)) for code in frame["community_district"]
+    ]
+    wanted = [c for c in LIST_COLUMNS if c in frame.columns]
+    if include_contacts:
+        wanted += list(CONTACT_FIELDS)
+    return frame[wanted]
+
+
+def export_frame(sessions: SessionFactory, *, include_contacts: bool, **filters: object) -> pd.DataFrame:
+    """The directory as the CSV export: template columns first, so a file can be edited and re-imported."""
+    frame = list_organizations(sessions, include_contacts=include_contacts, **filters)  # type: ignore[arg-type]
+    frame["languages"] = frame["languages"].str.replace(", ", "; ", regex=False)
+    return frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
+
+
+def faith_traditions(sessions: SessionFactory) -> list[str]:
+    frame = read_frame(
+        sessions,
+        select(Organization.faith_tradition)
+        .where(Organization.faith_tradition.is_not(None))
+        .distinct()
+        .order_by(Organization.faith_tradition),
+    )
+    return [str(value) for value in frame["faith_tradition"].tolist()]
+
+
+def districts_in_use(sessions: SessionFactory) -> list[int]:
+    frame = read_frame(
+        sessions,
+        select(Organization.community_district)
+        .where(Organization.community_district.is_not(None))
+        .distinct()
+        .order_by(Organization.community_district),
+    )
+    return [int(value) for value in frame["community_district"].tolist()]

@@ -1,0 +1,29 @@
+"""Cached reads for the coverage map and the planner (keyed by database URL; writes clear them all)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from outreach import coverage_data
+from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def shipped_units(database_url: str) -> pd.DataFrame:
+    return coverage_data.shipped_units(get_sessions())
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def organizations(database_url: str) -> pd.DataFrame:
+    return coverage_data.organizations(get_sessions())
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def campaign_totals(database_url: str) -> pd.Series:
+    return coverage_data.campaign_totals(get_sessions())
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def pending_units(database_url: str) -> pd.DataFrame:
+    return coverage_data.pending_units(get_sessions())

@@ -1,0 +1,192 @@
+"""Panels of the restock-requests page besides the queue: a phone request, and an organization's private link.
+
+Streamlit glue only; every write goes through `act` (run_write: errors shown once, caches cleared).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from outreach import organizations, restock, restock_links
+from outreach.catalog import LANGUAGE_CODES, MATERIALS
+from outreach.catalog import language as language_of
+from outreach.db import SessionFactory
+from outreach.ui import state
+from outreach.ui.pickers import organization_picker
+from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.widgets import run_write
+
+
+def act(action: Callable[[], Any], *, success: str) -> bool:
+    """Run a write through run_write; True when it succeeded (run_write has shown the error otherwise)."""
+    st.session_state.pop(state.FLASH, None)
+    run_write(action, success=success)
+    return state.FLASH in st.session_state
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def cached_links() -> pd.DataFrame:
+    return restock_links.links(get_sessions())
+
+
+# --- phone requests -----------------------------------------------------------------------------------
+
+
+def phone_widget_keys(units: pd.DataFrame) -> list[str]:
+    keys = [f"{state.REQ_PHONE_PACKS}_{unit_id}" for unit_id in units["unit_id"]]
+    return [*keys, state.REQ_PHONE_CONTACT_NAME, state.REQ_PHONE_CONTACT_PHONE, state.REQ_PHONE_NOTE]
+
+
+def show_phone_request(sessions: SessionFactory, *, actor: str, units: pd.DataFrame) -> None:
+    """A coordinator enters a request for an organization (a phone call); it joins the queue."""
+    st.caption("A leader called or wrote: enter the request for them. It joins the queue like any other.")
+    units = units.sort_values("unit_id").drop_duplicates(["material", "language"], keep="last")
+    if units.empty:
+        st.info("Add stock items first.")
+        return
+    if state.REQ_PHONE_KEY not in st.session_state:  # one key per form instance: a double click saves once
+        st.session_state[state.REQ_PHONE_KEY] = f"phone-{uuid.uuid4().hex}"
+    organization_id = organization_picker(
+        "Organization (phone request)", key=state.REQ_PHONE_ORG, search_key=state.REQ_PHONE_ORG_SEARCH
+    )
+    if organization_id is None:
+        return
+    with st.form(state.REQ_PHONE_FORM):
+        st.markdown("**Packs per item** (leave 0 for none)")
+        by_item = {(r.material, r.language): int(r.unit_id) for r in units.itertuples()}
+        for code in LANGUAGE_CODES:
+            columns = st.columns(len(MATERIALS))
+            for column, material in zip(columns, MATERIALS, strict=True):
+                unit_id = by_item.get((material.code, code))
+                if unit_id is not None:
+                    column.number_input(
+                        f"{material.name} · {language_of(code).label}",
+                        min_value=0,
+                        step=1,
+                        key=f"{state.REQ_PHONE_PACKS}_{unit_id}",
+                    )
+        contact_name = st.text_input(
+            "Contact name for this request",
+            key=state.REQ_PHONE_CONTACT_NAME,
+            max_chars=restock.MAX_NAME_CHARS,
+        )
+        contact_phone = st.text_input(
+            "Contact phone", key=state.REQ_PHONE_CONTACT_PHONE, max_chars=restock.MAX_PHONE_CHARS
+        )
+        note = st.text_area("Note", key=state.REQ_PHONE_NOTE)
+        save = st.form_submit_button("Save request", type="primary")
+    if not save:
+        return
+    lines = {
+        unit_id: st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
+        for unit_id in units["unit_id"].astype(int)
+        if st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
+    }
+    saved = act(
+        lambda: restock.submit_request(
+            sessions,
+            organization_id=int(organization_id),
+            channel="phone",
+            lines=lines,
+            idempotency_key=st.session_state[state.REQ_PHONE_KEY],
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            note=note,
+            language="en",
+            actor=actor,
+        ),
+        success="Phone request saved; it is in the queue.",
+    )
+    if saved:  # a fresh, empty form (and a new key) for the next call
+        for key in [*phone_widget_keys(units), state.REQ_PHONE_KEY]:
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
+# --- private links ------------------------------------------------------------------------------------
+
+
+def show_links(sessions: SessionFactory, *, actor: str) -> None:
+    """Create, rotate or revoke an organization's private link; show a new link once, with QR and poster."""
+    st.caption(
+        "Each organization has one private link (and QR code) for restock requests. Only a fingerprint of the "
+        "link is stored, so it is shown once, right after it is made. Lost it? Rotate: a new link is made and "
+        "the old one stops working."
+    )
+    picked = organization_picker(
+        "Organization (link)", key=state.REQ_LINK_ORG, search_key=state.REQ_LINK_ORG_SEARCH
+    )
+    if picked is None:
+        return
+    organization_id = int(picked)
+    status = restock_links.link_status(sessions, organization_id)
+    if status:
+        st.success(f"Active link made {status['created_at']:%Y-%m-%d %H:%M} UTC by {status['created_by']}.")
+        actions = {
+            "rotate": "Rotate (new link; the old one stops working)",
+            "revoke": "Revoke (switch it off)",
+        }
+    else:
+        st.info("This organization has no active link.")
+        actions = {"issue": "Create a link"}
+    with st.form(state.REQ_LINK_FORM):
+        action = st.radio("Action", list(actions), format_func=actions.__getitem__, key=state.REQ_LINK_ACTION)
+        go = st.form_submit_button("Apply", type="primary")
+    if go:
+        verbs = {
+            "issue": restock_links.issue_link,
+            "rotate": restock_links.rotate_link,
+            "revoke": restock_links.revoke_link,
+        }
+        result: list[str | None] = []
+        done = act(
+            lambda: result.append(verbs[action](sessions, organization_id=organization_id, actor=actor)),
+            success={"issue": "Link created.", "rotate": "Link rotated.", "revoke": "Link revoked."}[action],
+        )
+        if done:
+            token = result[0] if result else None
+            if token:
+                st.session_state[state.REQ_LINK_NEW] = {"organization_id": organization_id, "token": token}
+            else:
+                st.session_state.pop(state.REQ_LINK_NEW, None)
+            st.rerun()
+    fresh = st.session_state.get(state.REQ_LINK_NEW)
+    if fresh and fresh["organization_id"] == organization_id:
+        show_new_link(sessions, organization_id, fresh["token"])
+    with st.expander("All organizations' links"):
+        st.dataframe(cached_links(), hide_index=True, width="stretch")
+
+
+def show_new_link(sessions: SessionFactory, organization_id: int, token: str) -> None:
+    organization = organizations.get_organization(sessions, organization_id)
+    url = restock_links.link_url(token)
+    st.warning("Copy or print this link now: it will not be shown again.", icon="🔑")
+    st.code(url, language=None)
+    png = restock_links.qr_png(url)
+    st.image(png, caption="QR code of the link", width=240)
+    left, right = st.columns(2)
+    left.download_button(
+        "QR code (PNG)",
+        data=png,
+        file_name=f"restock-qr-{organization_id}.png",
+        mime="image/png",
+        key=state.REQ_LINK_QR,
+    )
+    poster = restock_links.poster_html(
+        organization_name=organization.name, language=organization.preferred_language, url=url
+    )
+    right.download_button(
+        "Printable poster (HTML: open, then print)",
+        data=poster.encode("utf-8"),
+        file_name=f"restock-poster-{organization_id}.html",
+        mime="text/html",
+        key=state.REQ_LINK_POSTER,
+    )
+    if st.button("Hide the link", key=state.REQ_LINK_HIDE):
+        st.session_state.pop(state.REQ_LINK_NEW, None)
+        st.rerun()

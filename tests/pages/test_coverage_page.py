@@ -1,0 +1,86 @@
+"""The coverage page: organizers and coordinators see the map and the ranked table; no contact details."""
+
+from __future__ import annotations
+
+# pages/requests.py would shadow the `requests` package that folium imports when a page runs directly
+# (AppTest puts pages/ on sys.path): import the real one first.
+import requests  # noqa: F401
+
+from outreach import inventory, shipments
+from tests.conftest import ACTOR
+from tests.pages.conftest import open_page, page_text
+from tests.test_coverage_data import make_org
+
+PAGE = "pages/coverage.py"
+
+
+def seed(sessions, ref):
+    inventory.receive(
+        sessions,
+        unit_id=ref.units[("flyer", "bn")],
+        location_id=ref.main_depot,
+        quantity=1000,
+        reference="run",
+        actor=ACTOR,
+    )
+    placed = make_org(sessions, "Jamaica Masjid", languages=["bn"], district=412)
+    make_org(sessions, "Pinless Mosque", languages=["bn"], district=404, coordinates=False)
+    shipment = shipments.create_shipment(
+        sessions,
+        organization_id=placed,
+        depot_id=ref.main_depot,
+        lines={ref.units[("flyer", "bn")]: 200},
+        actor=ACTOR,
+    )
+    for step in (shipments.pack_shipment, shipments.ship_shipment, shipments.deliver_shipment):
+        step(sessions, shipment_id=shipment, actor=ACTOR)
+
+
+def test_organizer_sees_map_table_and_caveats_without_contact_details(page_db):
+    seed(*page_db)
+    at = open_page(PAGE, "organizer")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "Coverage map" in text and "Largest gaps first" in text
+    assert "Mandarin and Cantonese" in text and "margins of" in text and "Yiddish" in text
+    assert "Jamaica" in text or "QN 12" in text  # the ranked table
+    assert "Pinless Mosque" in text  # listed as not on map
+    for private in ("Private Person", "718-555-0199", "private@example.org"):
+        assert private not in text
+    assert at.get("download_button"), "the table can be exported"
+
+
+def test_switching_language_metric_and_level(page_db):
+    seed(*page_db)
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key="cov_language").set_value("bn")
+    at.radio(key="cov_metric").set_value("deserts")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Deserts" in page_text(at)
+    table = at.dataframe[0].value
+    assert set(table["Language"]) <= {"Bangla"}
+    at.radio(key="cov_level").set_value("borough").run()
+    at.radio(key="cov_metric").set_value("gap").run()
+    assert not at.exception
+    boroughs = set(at.dataframe[0].value["Area"])
+    assert boroughs == {"Manhattan", "Bronx", "Brooklyn", "Queens", "Staten Island"}
+
+
+def test_english_shows_supply_and_says_no_data(page_db):
+    seed(*page_db)
+    at = open_page(PAGE, "organizer")
+    at.selectbox(key="cov_language").set_value("en").run()
+    assert not at.exception
+    assert "English has no limited-English-proficiency figure" in page_text(at)
+
+
+def test_empty_campaign_renders(page_db):
+    at = open_page(PAGE, "organizer")
+    assert not at.exception, at.exception
+    assert "Largest gaps first" in page_text(at)
+
+
+def test_anonymous_visitor_sees_nothing(page_db):
+    at = open_page(PAGE)
+    assert not at.dataframe and "sign in" in page_text(at).lower()

@@ -1,0 +1,186 @@
+"""Directory page: list and filters, add and edit, pause, pin, import, map; user text stays text."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+
+from outreach import maps, organizations
+from outreach.geocoding import ZipCentroidGeocoder
+from outreach.ui import state
+from tests.pages.conftest import open_page, page_text
+from tests.test_directory_import import MIXED
+from tests.test_organizations import PAYLOAD, TEN_SCRIPTS
+
+PAGE = "pages/directory.py"
+
+
+@pytest.fixture
+def directory(page_db):
+    sessions, _ref = page_db
+    ids = {}
+    for index, (code, name) in enumerate(TEN_SCRIPTS.items()):
+        ids[code] = organizations.create_organization(
+            sessions,
+            name=name,
+            borough=None,
+            languages=[code],
+            actor="t",
+            zip_code=("11372", "10463", "11230")[index % 3],
+            contact_phone=f"718-555-01{index:02d}",
+            geocoder=ZipCentroidGeocoder(),
+        )
+    ids["payload"] = organizations.create_organization(
+        sessions,
+        name=PAYLOAD,
+        borough=None,
+        languages=["en"],
+        actor="t",
+        zip_code="11372",
+        contact_name="Secret Person",
+        geocoder=ZipCentroidGeocoder(),
+    )
+    return sessions, ids
+
+
+def _frame_with(at, column):
+    """The table showing `column` (read-only st.dataframe elements carry no key in AppTest)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def _table(at):
+    return _frame_with(at, "location_source")
+
+
+def _assert_no_unsafe_html(at):
+    """No markdown may render HTML, and the payload never reaches markdown unescaped (tables are text)."""
+    for element in at.markdown:
+        assert not element.proto.allow_html, element.value
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "subheader"):
+        for element in getattr(at, kind):
+            assert "<script>" not in str(element.value), (kind, element.value)
+
+
+def test_list_shows_every_script_and_the_payload_as_literal_text(directory):
+    at = open_page(PAGE, "coordinator")
+    assert not at.exception
+    table = _table(at)
+    assert set(table["name"]) == {*TEN_SCRIPTS.values(), PAYLOAD}
+    assert PAYLOAD in table["name"].tolist()  # the literal string, not rendered markup
+    assert "Secret Person" in table["contact_name"].tolist()  # coordinators see contacts
+    _assert_no_unsafe_html(at)
+
+
+def test_filters_narrow_the_list(directory):
+    at = open_page(PAGE, "admin")
+    at.selectbox(key=state.DIR_FILTER_BOROUGH).select("Bronx").run()
+    assert set(_table(at)["borough"]) == {"Bronx"} and len(_table(at)) == 3
+    at.selectbox(key=state.DIR_FILTER_BOROUGH).set_value(None)
+    at.selectbox(key=state.DIR_FILTER_LANGUAGE).select("bn").run()
+    assert _table(at)["name"].tolist() == [TEN_SCRIPTS["bn"]]
+    at.selectbox(key=state.DIR_FILTER_LANGUAGE).set_value(None)
+    at.text_input(key=state.DIR_SEARCH).input("église").run()
+    assert _table(at)["name"].tolist() == [TEN_SCRIPTS["fr"]]
+
+
+def test_organizers_are_turned_away(directory):
+    at = open_page(PAGE, "organizer")
+    assert not at.dataframe and "Secret Person" not in page_text(at)
+
+
+def test_the_edit_form_shows_the_payload_as_typed(directory):
+    _sessions, ids = directory
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["payload"]).run()
+    assert not at.exception
+    assert at.text_input(key=state.DIR_EDIT_NAME).value == PAYLOAD
+    assert at.text_input(key=state.DIR_EDIT_CONTACT_NAME).value == "Secret Person"
+    _assert_no_unsafe_html(at)
+
+
+def test_add_an_organization_through_the_form(page_db):
+    sessions, _ref = page_db
+    at = open_page(PAGE, "coordinator")
+    at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
+    at.text_input(key=state.DIR_EDIT_ZIP).input("11230")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception and not at.error
+    frame = organizations.list_organizations(sessions, include_contacts=False)
+    assert frame["name"].tolist() == ["Nueva Vida"] and frame.iloc[0]["district"] == "BK 12"
+    assert at.selectbox(key=state.DIR_EDIT_PICK).value == int(frame.iloc[0]["id"])  # now editing it
+
+
+def test_an_empty_name_is_refused_with_a_message(page_db):
+    sessions, _ref = page_db
+    at = open_page(PAGE, "coordinator")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert any("name is empty" in error.value for error in at.error)
+    assert organizations.list_organizations(sessions, include_contacts=False).empty
+
+
+def test_edit_pause_and_pin(directory):
+    sessions, ids = directory
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["es"]).run()
+    at.text_input(key=state.DIR_EDIT_TRADITION).input("Pentecostal")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert organizations.get_organization(sessions, ids["es"]).faith_tradition == "Pentecostal"
+
+    at.number_input(key=state.DIR_PIN_LAT).set_value(40.6222)
+    at.number_input(key=state.DIR_PIN_LON).set_value(-73.9653)
+    at.button(key=f"FormSubmitter:{state.DIR_PIN_FORM}-Save the pin").click().run()
+    org = organizations.get_organization(sessions, ids["es"])
+    assert (org.location_source, org.community_district) == ("manual", 312)
+
+    at.text_input(key=state.DIR_STATUS_REASON).input("closed for the summer")
+    at.button(key=f"FormSubmitter:{state.DIR_STATUS_FORM}-Pause").click().run()
+    assert organizations.get_organization(sessions, ids["es"]).status == "paused"
+
+
+def test_import_preview_and_import(page_db):
+    sessions, _ref = page_db
+    at = open_page(PAGE, "coordinator")
+    at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("partners.csv", MIXED, "text/csv")).run()
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics == {"Valid rows": "2", "Rows with a problem": "7"}
+    invalid = _frame_with(at, "problems")
+    assert invalid.set_index("row").loc[4, "problems"].startswith("ZIP code 07102 is in Newark")
+    at.button(key=f"FormSubmitter:{state.DIR_IMPORT_FORM}-Import 2 valid row(s)").click().run()
+    assert not at.exception and not at.error
+    assert len(organizations.list_organizations(sessions, include_contacts=False)) == 2
+
+
+def test_a_file_that_cannot_be_read_shows_why(page_db):
+    at = open_page(PAGE, "coordinator")
+    at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("x.csv", b"name|zip\nA|1\n", "text/csv")).run()
+    assert any("Missing column" in error.value for error in at.error)
+
+
+def test_map_tooltips_carry_the_payload_escaped(directory):
+    sessions, _ids = directory
+    frame = organizations.list_organizations(sessions, include_contacts=False)
+    fmap = maps.directory_map(frame)
+    rendered = fmap.get_root().render()
+    assert "<script>alert" not in rendered and "<b>Bold" not in rendered
+    layer = next(child for child in fmap._children.values() if hasattr(child, "payload"))
+    rows = json.loads(layer.payload)
+    assert html.escape(PAYLOAD) in [row[3] for row in rows]  # escaped before it reaches the browser
+    assert TEN_SCRIPTS["yi"] in [row[3] for row in rows]
+
+
+def test_saving_over_someone_elses_later_edit_is_refused(directory):
+    sessions, ids = directory
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["ru"]).run()
+    organizations.update_organization(sessions, organization_id=ids["ru"], actor="ada", notes="ada's note")
+    at.text_input(key=state.DIR_EDIT_TRADITION).input("Orthodox")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    assert any("changed by someone else" in error.value for error in at.error)
+    org = organizations.get_organization(sessions, ids["ru"])
+    assert (org.notes, org.faith_tradition) == ("ada's note", None)

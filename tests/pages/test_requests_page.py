@@ -1,0 +1,154 @@
+"""The coordinators' restock queue (AppTest): role guard, the flow from submission to delivered, links, phone."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from outreach import inventory, organizations, restock, restock_links, restock_queue, shipments
+from outreach.models import RestockRequest
+from outreach.ui import state
+from tests.pages.conftest import open_page, page_text
+
+PAGE = "pages/requests.py"
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.fixture
+def submitted(page_db):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions,
+        name="Harbor Masjid",
+        borough="Brooklyn",
+        languages=["ar", "en"],
+        preferred_language="ar",
+        actor="t",
+    )
+    for item in (("flyer", "ar"), ("booklet", "ar")):
+        inventory.receive(
+            sessions,
+            unit_id=ref.units[item],
+            location_id=ref.main_depot,
+            quantity=1_000,
+            reference="run",
+            actor="t",
+        )
+    token = restock_links.issue_link(sessions, organization_id=org, actor="t")
+    sent = restock.submit_request(
+        sessions,
+        token=token,
+        idempotency_key=uuid.uuid4().hex,
+        language="ar",
+        lines={ref.units[("flyer", "ar")]: 4, ref.units[("booklet", "ar")]: 2},
+        contact_name="Imam Y",
+        contact_phone="555-0100",
+        note="<b>after Friday</b>",
+    )
+    return sessions, ref, org, sent
+
+
+@pytest.mark.parametrize("role", [None, "organizer"])
+def test_only_staff_see_the_queue(submitted, role):
+    at = open_page(PAGE, role)
+    text = page_text(at)
+    assert "Harbor Masjid" not in text and "Imam Y" not in text and not at.dataframe
+    assert ("Please sign in" in text) if role is None else ("cannot open this page" in text)
+
+
+def test_queue_flow_from_submission_to_delivered(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    assert not at.exception
+    text = page_text(at)
+    assert sent.reference in text and "Imam Y · 555-0100" in text and "Note: <b>after Friday</b>" in text
+
+    button(at, "Claim this request").click().run()
+    assert restock_queue.request_detail(sessions, sent.request_id)["claimed_by"] == "cora"
+    assert "You have claimed this request." in page_text(at)
+
+    lines = restock_queue.request_lines(sessions, sent.request_id)
+    flyer = int(lines.loc[lines["material"] == "flyer", "line_id"].iloc[0])
+    at.number_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value(3)
+    button(at, "Approve and reserve stock").click().run()
+    assert "Say why" in at.error[0].value  # reduced without a reason: nothing approved
+    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "submitted"
+    at.text_input(key=f"{state.REQ_APPROVE_REASON}_{flyer}").set_value("low stock")
+    button(at, "Approve and reserve stock").click().run()
+    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "approved"
+    with sessions() as session:
+        assert inventory.balance(session, ref.units[("flyer", "ar")], ref.main_depot) == (1_000, 150)
+
+    button(at, "Create the shipment from the approved lines").click().run()
+    shipment_id = restock_queue.request_detail(sessions, sent.request_id)["shipment_id"]
+    assert shipment_id and f"Shipment #{shipment_id} is draft" in page_text(at)
+
+    for step in (shipments.pack_shipment, shipments.ship_shipment, shipments.deliver_shipment):
+        step(sessions, shipment_id=shipment_id, actor="cora")  # the Shipments page's flow
+    at.multiselect(key=state.REQ_FILTER_STATUS).set_value(["delivered"]).run()
+    assert f"{sent.reference} · Harbor Masjid · delivered" in at.selectbox(key=state.REQ_SELECTED).options
+    row = restock_queue.queue(sessions, statuses=["delivered"]).iloc[0]
+    assert (row["packs_approved"], row["packs_shipped"]) == (5, 5)
+    with sessions() as session:
+        assert inventory.balance(session, ref.units[("flyer", "ar")], ref.main_depot) == (850, 0)
+
+
+def test_a_claim_by_someone_else_is_shown_and_blocks(submitted):
+    sessions, ref, org, sent = submitted
+    from outreach import restock_triage
+
+    restock_triage.claim_request(sessions, request_id=sent.request_id, actor="dan")
+    at = open_page(PAGE, "coordinator")
+    assert "Claimed by **dan**" in at.warning[0].value
+    at.text_input(key=state.REQ_CLOSE_REASON).set_value("duplicate")
+    button(at, "Confirm").click().run()
+    assert "claimed by dan" in at.error[0].value
+    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "submitted"
+
+
+def test_reject_with_a_reason(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    at.text_input(key=state.REQ_CLOSE_REASON).set_value("asked twice")
+    button(at, "Confirm").click().run()
+    detail = restock_queue.request_detail(sessions, sent.request_id)
+    assert (detail["status"], detail["decision_reason"]) == ("rejected", "asked twice")
+
+
+def test_phone_request_saves_once_and_clears_the_form(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    assert not at.button or "Save request" not in [b.label for b in at.button]  # pick the organization first
+    at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
+    at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").set_value(2)
+    at.text_input(key=state.REQ_PHONE_CONTACT_NAME).set_value("Called at 10am")
+    first_key = at.session_state[state.REQ_PHONE_KEY]
+    button(at, "Save request").click().run()
+    assert not at.exception
+    with sessions() as session:
+        phone = session.scalars(select(RestockRequest).where(RestockRequest.channel == "phone")).all()
+    assert len(phone) == 1 and phone[0].created_by == "cora" and phone[0].idempotency_key == first_key
+    assert at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").value == 0
+    assert at.session_state[state.REQ_PHONE_KEY] != first_key
+
+
+def test_links_are_shown_once_with_qr_and_poster(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.REQ_LINK_ORG).set_value(org).run()
+    at.radio(key=state.REQ_LINK_ACTION).set_value("rotate")
+    button(at, "Apply").click().run()
+    url = at.code[0].value
+    new_token = url.split("t=", 1)[1]
+    assert restock_links.resolve(sessions, new_token).organization_id == org
+    assert at.image and {b.key for b in at.download_button} >= {state.REQ_LINK_QR, state.REQ_LINK_POSTER}
+    button(at, "Hide the link").click().run()
+    assert not at.code and new_token not in page_text(at)
+    at.radio(key=state.REQ_LINK_ACTION).set_value("revoke")
+    button(at, "Apply").click().run()
+    assert restock_links.link_status(sessions, org) is None and "no active link" in page_text(at)

@@ -1,0 +1,217 @@
+"""The public restock page (AppTest): languages incl. right-to-left, token cases, bad input, idempotency."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from outreach import config, i18n, inventory, organizations, restock, restock_links
+from outreach.models import RestockRequest
+from outreach.ui import state
+from tests.pages.conftest import open_page, page_text
+
+PAGE = "pages/restock.py"
+ORG_NAME = "Beacon <script>alert(1)</script> Church"
+
+
+@pytest.fixture
+def linked(page_db):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions, name=ORG_NAME, borough="Queens", languages=["es", "en"], preferred_language="es", actor="t"
+    )
+    token = restock_links.issue_link(sessions, organization_id=org, actor="t")
+    return sessions, ref, org, token
+
+
+def stored(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(RestockRequest))
+
+
+def packs_input(at, ref, material, language):
+    return at.number_input(key=f"{state.RESTOCK_PACKS}_{ref.units[(material, language)]}")
+
+
+def review(at):
+    return at.form_submit_button[0].click().run()  # the form's only button: "Review my request"
+
+
+def send(at):
+    return next(
+        b for b in at.button if b.label == i18n.t("confirm.send", at.session_state[state.RESTOCK_LANG])
+    )
+
+
+def test_spanish_by_default_then_confirm_and_send(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    assert not at.exception
+    assert at.title[0].value == i18n.t("page.title", "es")
+    assert at.selectbox(key=state.RESTOCK_LANG).value == "es"
+    packs_input(at, ref, "flyer", "es").set_value(3)
+    packs_input(at, ref, "booklet", "es").set_value(1)
+    at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("Ana")
+    review(at)
+    text = page_text(at)
+    assert (
+        i18n.t("confirm.heading", "es") in text and "150" in text and "175" in text
+    )  # 3×50 flyers, 175 pieces
+    assert stored(sessions) == 0  # the confirmation step stores nothing
+    send(at).click().run()
+    assert stored(sessions) == 1
+    with sessions() as session:
+        request = session.scalar(select(RestockRequest))
+    assert request.reference.replace("-", "\\-") in page_text(at)  # shown through escaped markdown
+    assert (request.language, request.contact_name) == ("es", "Ana")
+    assert i18n.t("status.submitted", "es") in page_text(at)  # the history, with translated status names
+
+
+def test_the_same_submission_twice_stores_one_request(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    packs_input(at, ref, "flyer", "es").set_value(2)
+    review(at)
+    key = at.session_state[state.RESTOCK_IDEMPOTENCY_KEY]
+    send(at).click().run()
+    first = at.session_state[state.RESTOCK_DONE]
+    # A resubmitted form (e.g. the browser replays the click): same key, same draft.
+    at.session_state[state.RESTOCK_STAGE] = "confirm"
+    at.run()
+    send(at).click().run()
+    assert (
+        at.session_state[state.RESTOCK_DONE] == first
+        and at.session_state[state.RESTOCK_IDEMPOTENCY_KEY] == key
+    )
+    assert stored(sessions) == 1
+    # "Make another request" starts a new form instance with a new key.
+    next(b for b in at.button if b.key == state.RESTOCK_ANOTHER).click().run()
+    assert at.session_state[state.RESTOCK_IDEMPOTENCY_KEY] != key
+
+
+def test_arabic_is_right_to_left_with_errors_in_arabic(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    at.selectbox(key=state.RESTOCK_LANG).set_value("ar").run()
+    assert any("direction: rtl" in md.value for md in at.markdown)
+    assert at.title[0].value == i18n.t("page.title", "ar")
+    review(at)  # nothing chosen
+    assert at.error[0].value == i18n.t("error.empty", "ar").replace(".", "\\.")
+    at.selectbox(key=state.RESTOCK_LANG).set_value("fr").run()
+    assert not any("direction: rtl" in md.value for md in at.markdown)
+    assert stored(sessions) == 0
+
+
+def test_bengali_leader_sees_limits_in_bengali(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    at.selectbox(key=state.RESTOCK_LANG).set_value("bn").run()
+    at.multiselect(key=state.RESTOCK_ITEM_LANGS).set_value(["bn"]).run()
+    packs_input(at, ref, "flyer", "bn").set_value(500)
+    review(at)
+    assert "প্যাকেট" in at.error[0].value and "500" in at.error[0].value and "40" in at.error[0].value
+    packs_input(at, ref, "flyer", "bn").set_value(2)
+    at.text_area(key=state.RESTOCK_NOTE).set_value("x" * 100_000)
+    review(at)
+    assert at.error[0].value.startswith("আপনার মন্তব্যে 100,000")
+    assert stored(sessions) == 0
+
+
+def test_far_above_usual_is_a_warning_in_chinese(linked):
+    sessions, ref, org, token = linked
+    with sessions.begin() as session:
+        from outreach.models import Organization
+
+        session.get(Organization, org).usual_request_packs = 2
+    at = open_page(PAGE, query={"t": token})
+    at.selectbox(key=state.RESTOCK_LANG).set_value("zh").run()
+    packs_input(at, ref, "flyer", "es").set_value(20)
+    review(at)
+    assert any("约 2 包" in warning.value for warning in at.warning)
+
+
+def test_rate_limit_is_explained(linked, monkeypatch):
+    sessions, ref, org, token = linked
+    monkeypatch.setenv("KYR_RESTOCK_MAX_PER_HOUR", "1")
+    config.settings.cache_clear()
+    restock.submit_request(
+        sessions, token=token, lines={ref.units[("flyer", "es")]: 1}, idempotency_key="k" * 10
+    )
+    at = open_page(PAGE, query={"t": token})
+    packs_input(at, ref, "flyer", "es").set_value(1)
+    review(at)
+    send(at).click().run()
+    assert at.error[0].value == i18n.t("error.rate_limited", "es", limit=1).replace(".", "\\.")
+    assert stored(sessions) == 1
+
+
+def test_script_tags_show_as_text(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    packs_input(at, ref, "flyer", "es").set_value(1)
+    at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("<script>alert('name')</script>")
+    at.text_area(key=state.RESTOCK_NOTE).set_value("<img src=x onerror=alert(2)>")
+    review(at)
+    html_blocks = [md.value for md in at.markdown if md.proto.allow_html]
+    assert html_blocks and all("<script" not in block and "<img" not in block for block in html_blocks)
+    assert any(md.value == "Beacon \\<script\\>alert\\(1\\)\\</script\\> Church" for md in at.subheader)
+    assert "<img src=x onerror=alert(2)>" in [t.value for t in at.text]  # st.text: shown as typed
+
+
+@pytest.mark.parametrize("case", ["unknown", "truncated", "revoked", "rotated"])
+def test_dead_links_get_a_polite_message_and_nothing_else(linked, case):
+    sessions, ref, org, token = linked
+    url_token = {"unknown": "A" * 43, "truncated": token[:20]}.get(case, token)
+    if case == "revoked":
+        restock_links.revoke_link(sessions, organization_id=org, actor="t")
+    if case == "rotated":
+        restock_links.rotate_link(sessions, organization_id=org, actor="t")
+    at = open_page(PAGE, query={"t": url_token})
+    assert not at.exception
+    assert at.warning[0].value == i18n.t("token.invalid", "en").replace(".", "\\.")
+    assert "Beacon" not in page_text(at) and not at.number_input and not at.form
+    at.selectbox(key=state.RESTOCK_LANG).set_value("ht").run()  # the language picker still works
+    assert at.warning[0].value == i18n.t("token.invalid", "ht").replace(".", "\\.")
+
+
+def test_missing_token_explains_how_to_get_one(page_db):
+    at = open_page(PAGE)
+    assert at.info[0].value == i18n.t("token.missing", "en").replace(".", "\\.")
+    at = open_page(PAGE, query={"lang": "yi"})
+    assert at.info[0].value == i18n.t("token.missing", "yi").replace(".", "\\.")
+    assert any("direction: rtl" in md.value for md in at.markdown)
+
+
+def test_history_shows_only_this_organizations_requests(linked):
+    sessions, ref, org, token = linked
+    other = organizations.create_organization(
+        sessions, name="Other Temple", borough=None, languages=["zh"], actor="t"
+    )
+    theirs = restock.submit_request(
+        sessions,
+        organization_id=other,
+        channel="phone",
+        actor="cora",
+        lines={ref.units[("flyer", "zh")]: 1},
+        idempotency_key="other-key-1",
+        contact_name="Their Contact",
+    )
+    mine = restock.submit_request(
+        sessions,
+        token=token,
+        lines={ref.units[("booklet", "es")]: 2},
+        idempotency_key="mine-key-1",
+        contact_name="My Contact",
+    )
+    inventory.receive(
+        sessions,
+        unit_id=ref.units[("booklet", "es")],
+        location_id=ref.main_depot,
+        quantity=100,
+        reference="r",
+        actor="t",
+    )
+    at = open_page(PAGE, query={"t": token})
+    text = page_text(at)
+    assert mine.reference.replace("-", "\\-") in text and theirs.reference.replace("-", "\\-") not in text
+    assert "Their Contact" not in text and "My Contact" not in text and "Other Temple" not in text

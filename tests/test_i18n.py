@@ -1,0 +1,78 @@
+"""The ten catalogs: complete, placeholders intact, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from outreach import i18n
+from outreach.catalog import LANGUAGE_CODES, MATERIALS
+from outreach.errors import InvalidInput, NotFound
+from outreach.models import REQUEST_STATUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = i18n.messages("en")
+
+
+def test_one_catalog_per_language_and_nothing_else():
+    files = {path.stem for path in i18n.TRANSLATIONS_DIR.glob("*.json")}
+    assert files == set(LANGUAGE_CODES)
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_key_exists_with_the_same_placeholders(code):
+    raw = json.loads((i18n.TRANSLATIONS_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    assert set(raw) == set(REFERENCE), (
+        f"{code}: missing {set(REFERENCE) - set(raw)}, extra {set(raw) - set(REFERENCE)}"
+    )
+    for key, english in REFERENCE.items():
+        assert isinstance(raw[key], str) and raw[key].strip(), f"{code}.{key} is empty"
+        assert i18n.placeholders(raw[key]) == i18n.placeholders(english), f"{code}.{key} placeholders differ"
+        raw[key].format(**{name: "x" for name in i18n.placeholders(english)})  # well-formed braces
+
+
+# Messages made only of placeholders and punctuation read the same in every language.
+LANGUAGE_NEUTRAL = {"history.row"}
+
+
+@pytest.mark.parametrize("code", [c for c in LANGUAGE_CODES if c != "en"])
+def test_catalogs_are_translated_not_copied(code):
+    same = {key for key, text in i18n.messages(code).items() if text == REFERENCE[key]}
+    assert same <= LANGUAGE_NEUTRAL, f"{code}: still English: {sorted(same - LANGUAGE_NEUTRAL)}"
+
+
+def test_status_material_and_item_labels_exist_everywhere():
+    for code in LANGUAGE_CODES:
+        for status in REQUEST_STATUSES:
+            assert i18n.status_label(status, code)
+        for material in MATERIALS:
+            assert i18n.material_label(material.code, code)
+    assert i18n.item_label("booklet", "bn", "es") == "Cuadernillo · বাংলা"
+
+
+def test_every_key_used_in_the_code_exists():
+    sources = [ROOT / "pages" / "restock.py", *sorted((ROOT / "outreach").glob("restock*.py"))]
+    pattern = re.compile(
+        r"""["']((?:page|form|confirm|done|history|status|token|error|poster|language)\.[a-z_.]+)["']"""
+    )
+    used = {key for path in sources for key in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert used, "no keys found: the pattern is wrong"
+    assert used <= set(REFERENCE), used - set(REFERENCE)
+
+
+def test_t_formats_falls_back_and_knows_direction():
+    assert i18n.t("done.reference", "fr", reference="KYR-AAAA-BBBB").endswith("KYR-AAAA-BBBB")
+    assert i18n.t("page.title", "xx") == REFERENCE["page.title"]  # unknown language: English
+    assert [code for code in LANGUAGE_CODES if i18n.is_rtl(code)] == ["ar", "ur", "yi"]
+    assert i18n.direction("es") == "ltr"
+
+
+def test_localized_errors_travel_between_languages():
+    error = i18n.localized(InvalidInput, "error.packs_over_limit", item=("flyer", "ht"), packs=99, limit=40)
+    assert str(error).startswith("Flyer · Kreyòl ayisyen: ")
+    assert i18n.localize(error, "es").startswith("Volante · Kreyòl ayisyen: ")
+    assert "99" in i18n.localize(error, "ar") and "40" in i18n.localize(error, "ar")
+    assert i18n.localize(NotFound("Organization #3 does not exist"), "ru") == i18n.t("error.generic", "ru")

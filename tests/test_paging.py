@@ -1,0 +1,70 @@
+"""Paged reads for long tables (shipments, the ledger) and the organization search behind large pickers."""
+
+from __future__ import annotations
+
+from outreach import inventory, organizations, shipments
+from outreach.ui.paging import Page
+from tests.conftest import ACTOR
+
+
+def test_page_arithmetic():
+    page = Page(number=3, size=50)
+    assert (page.offset, page.fetch) == (100, 51)  # one row more than shown: "is there a next page"
+
+
+def make_orgs(sessions, names, *, borough="Queens"):
+    return [
+        organizations.create_organization(sessions, name=name, borough=borough, languages=["bn"], actor=ACTOR)
+        for name in names
+    ]
+
+
+def test_shipments_page_newest_first_with_offset_and_no_limit(sessions, ref):
+    unit = ref.units[("flyer", "bn")]
+    (org,) = make_orgs(sessions, ["Jamaica Masjid"])
+    made = [
+        shipments.create_shipment(
+            sessions, organization_id=org, depot_id=ref.main_depot, lines={unit: 50 * (n + 1)}, actor=ACTOR
+        )
+        for n in range(5)
+    ]
+    newest_first = list(reversed(made))
+    assert shipments.shipments(sessions, limit=2)["shipment_id"].tolist() == newest_first[:2]
+    second = shipments.shipments(sessions, limit=2, offset=2)
+    assert second["shipment_id"].tolist() == newest_first[2:4]
+    assert second["units"].tolist() == [150, 100]  # each page sums its own shipments' lines
+    assert shipments.shipments(sessions, limit=2, offset=4)["shipment_id"].tolist() == newest_first[4:]
+    assert shipments.shipments(sessions, limit=None)["shipment_id"].tolist() == newest_first
+    assert shipments.shipments(sessions, language="bn", limit=1, offset=1)["shipment_id"].tolist() == [
+        made[3]
+    ]
+    assert shipments.shipments(sessions, borough="Bronx", limit=None).empty
+
+
+def test_ledger_history_pages(sessions, ref):
+    unit = ref.units[("flyer", "es")]
+    for quantity in (10, 20, 30):
+        inventory.receive(
+            sessions, unit_id=unit, location_id=ref.main_depot, quantity=quantity, reference=None, actor=ACTOR
+        )
+    assert inventory.movements(sessions, limit=2)["quantity"].tolist() == [30, 20]
+    assert inventory.movements(sessions, limit=2, offset=2)["quantity"].tolist() == [10]
+    assert inventory.movements(sessions, kind="receipt", limit=None)["quantity"].tolist() == [30, 20, 10]
+
+
+def test_recipients_search_active_organizations_by_name_or_address(sessions):
+    lantern, cedar, paused = make_orgs(
+        sessions, ["Lantern Hill Masjid", "Cedar Park Parish", "Lantern Temple"]
+    )
+    organizations.pause_organization(
+        sessions, organization_id=paused, reason="closed for repairs", actor=ACTOR
+    )
+
+    assert shipments.recipients(sessions, search="lantern")["id"].tolist() == [lantern]  # paused: not offered
+    assert shipments.recipients(sessions, search="  CEDAR park ")["id"].tolist() == [
+        cedar
+    ]  # folded like the directory
+    assert set(shipments.recipients(sessions, search="")["id"]) == {lantern, cedar}
+    assert len(shipments.recipients(sessions, search="", limit=1)) == 1
+    assert shipments.recipients(sessions, search="100%_").empty  # LIKE wildcards are matched literally
+    assert shipments.recipient_count(sessions) == 2
