@@ -11,13 +11,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from bench import bench_restock
 from outreach import config, coverage, coverage_data, maps, need, restock_links
 from outreach.db import SessionFactory, engine_of
 from outreach.errors import Conflict
-from outreach.models import Organization, StockUnit
+from outreach.models import Organization, RestockRequest, RestockRequestLine, StockUnit
 
 ACTOR = "bench"
 
@@ -119,6 +119,13 @@ def restock_throughput(
     config.settings.cache_clear()
     try:
         elapsed, _latencies, errors = bench_restock.run(url, jobs, writers, "threads")
+        # Take the requests out again so repeated runs measure the same data (their audit rows stay: the
+        # trail is append-only, and the generated data has none to disturb).
+        with sessions.begin() as session:
+            keys = [key for _, key, _ in jobs]
+            ids = select(RestockRequest.id).where(RestockRequest.idempotency_key.in_(keys))
+            session.execute(delete(RestockRequestLine).where(RestockRequestLine.request_id.in_(ids)))
+            session.execute(delete(RestockRequest).where(RestockRequest.idempotency_key.in_(keys)))
     finally:
         if previous is None:
             os.environ.pop("KYR_RESTOCK_MAX_PER_HOUR", None)

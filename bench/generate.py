@@ -51,7 +51,7 @@ START = dt.datetime(2026, 1, 5)
 
 def _chunks(rows: list[dict], size: int = BATCH):
     for index in range(0, len(rows), size):
-        yield rows[index:index + size]
+        yield rows[index : index + size]
 
 
 def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
@@ -71,9 +71,13 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
         record = dict(base[index % len(base)])
         codes = record.pop("languages")
         record["name"] = f"{record['name']} {index}" if index >= len(base) else record["name"]
-        record.update(id=index + 1, status="active" if rng.random() > 0.05 else "paused",
-                      name_key=record["name"].casefold(), address_key=record["address"].casefold(),
-                      usual_request_packs=rng.choice((2, 4, 6, 10)))
+        record.update(
+            id=index + 1,
+            status="active" if rng.random() > 0.05 else "paused",
+            name_key=record["name"].casefold(),
+            address_key=record["address"].casefold(),
+            usual_request_packs=rng.choice((2, 4, 6, 10)),
+        )
         organizations.append(record)
         languages.extend({"organization_id": index + 1, "language": code} for code in codes)
     timings["organizations_built_s"] = time.perf_counter() - started
@@ -85,8 +89,17 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
     receipt_size = scale.ledger_rows * 400 // len(units)
     for (_, language), unit_id in units:
         for depot in depots:
-            movements.append(dict(unit_id=unit_id, location_id=depot, kind="receipt", quantity=receipt_size,
-                                  reference="bench print run", actor="bench", created_at=START))
+            movements.append(
+                dict(
+                    unit_id=unit_id,
+                    location_id=depot,
+                    kind="receipt",
+                    quantity=receipt_size,
+                    reference="bench print run",
+                    actor="bench",
+                    created_at=START,
+                )
+            )
             balance[(unit_id, depot)] += receipt_size
     shipment_id = 0
     while len(movements) < scale.ledger_rows:
@@ -95,18 +108,36 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
         depot = rng.choice(depots)
         day = START + dt.timedelta(days=rng.randrange(330), minutes=rng.randrange(1440))
         status = rng.choices(("delivered", "shipped", "packed", "draft"), weights=(80, 10, 5, 5))[0]
-        shipments.append(dict(id=shipment_id, organization_id=organization["id"], depot_id=depot, status=status,
-                              created_by="bench", created_at=day,
-                              shipped_at=day if status in ("shipped", "delivered") else None,
-                              delivered_at=day + dt.timedelta(days=2) if status == "delivered" else None))
+        shipments.append(
+            dict(
+                id=shipment_id,
+                organization_id=organization["id"],
+                depot_id=depot,
+                status=status,
+                created_by="bench",
+                created_at=day,
+                shipped_at=day if status in ("shipped", "delivered") else None,
+                delivered_at=day + dt.timedelta(days=2) if status == "delivered" else None,
+            )
+        )
         for (material_code, _), unit_id in rng.sample(units, 2):
             quantity = material(material_code).pack_size * rng.randint(1, 4)
-            shipment_lines.append(dict(shipment_id=shipment_id, unit_id=unit_id, quantity=quantity,
-                                       reserved_quantity=0))
+            shipment_lines.append(
+                dict(shipment_id=shipment_id, unit_id=unit_id, quantity=quantity, reserved_quantity=0)
+            )
             if status in ("shipped", "delivered"):
-                movements.append(dict(unit_id=unit_id, location_id=depot, kind="shipment", quantity=-quantity,
-                                      reference=f"shipment #{shipment_id}", shipment_id=shipment_id,
-                                      actor="bench", created_at=day))
+                movements.append(
+                    dict(
+                        unit_id=unit_id,
+                        location_id=depot,
+                        kind="shipment",
+                        quantity=-quantity,
+                        reference=f"shipment #{shipment_id}",
+                        shipment_id=shipment_id,
+                        actor="bench",
+                        created_at=day,
+                    )
+                )
                 balance[(unit_id, depot)] -= quantity
     assert min(balance.values()) >= 0, "receipts too small for the generated shipments"
 
@@ -116,36 +147,68 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
         organization = organizations[rng.randrange(len(organizations))]
         day = START + dt.timedelta(days=rng.randrange(330), minutes=rng.randrange(1440))
         status = rng.choices(statuses, weights=(15, 5, 10, 60, 5, 5))[0]
-        requests.append(dict(id=request_id, reference=f"B{request_id:07d}", idempotency_key=f"bench-{request_id}",
-                             organization_id=organization["id"], channel="link", status=status,
-                             language=organization["preferred_language"], created_by="restock-link",
-                             created_at=day, updated_at=day))
+        requests.append(
+            dict(
+                id=request_id,
+                reference=f"B{request_id:07d}",
+                idempotency_key=f"bench-{request_id}",
+                organization_id=organization["id"],
+                channel="link",
+                status=status,
+                language=organization["preferred_language"],
+                created_by="restock-link",
+                created_at=day,
+                updated_at=day,
+            )
+        )
         (_, unit_id) = rng.choice(units)
         packs = rng.randint(1, 6)
-        request_lines.append(dict(request_id=request_id, unit_id=unit_id, packs_requested=packs,
-                                  packs_approved=packs if status not in ("submitted", "rejected") else None,
-                                  packs_shipped=packs if status in ("shipped", "delivered") else 0))
+        request_lines.append(
+            dict(
+                request_id=request_id,
+                unit_id=unit_id,
+                packs_requested=packs,
+                packs_approved=packs if status not in ("submitted", "rejected") else None,
+                packs_shipped=packs if status in ("shipped", "delivered") else 0,
+            )
+        )
 
     started = time.perf_counter()
     with engine.begin() as connection:
-        for table, rows in ((Organization, organizations), (OrganizationLanguage, languages),
-                            (Shipment, shipments), (ShipmentLine, shipment_lines),
-                            (StockMovement, movements), (RestockRequest, requests),
-                            (RestockRequestLine, request_lines)):
+        for table, rows in (
+            (Organization, organizations),
+            (OrganizationLanguage, languages),
+            (Shipment, shipments),
+            (ShipmentLine, shipment_lines),
+            (StockMovement, movements),
+            (RestockRequest, requests),
+            (RestockRequestLine, request_lines),
+        ):
             for chunk in _chunks(rows):
                 connection.execute(insert(table), chunk)
-        connection.execute(insert(StockBalance), [
-            dict(unit_id=unit_id, location_id=depot, on_hand=on_hand, reserved=0)
-            for (unit_id, depot), on_hand in balance.items()])
+        connection.execute(
+            insert(StockBalance),
+            [
+                dict(unit_id=unit_id, location_id=depot, on_hand=on_hand, reserved=0)
+                for (unit_id, depot), on_hand in balance.items()
+            ],
+        )
     timings["insert_s"] = time.perf_counter() - started
-    timings.update(organizations=len(organizations), ledger_rows=len(movements), requests=len(requests),
-                   shipments=len(shipments), languages=len(LANGUAGE_CODES))
+    timings.update(
+        organizations=len(organizations),
+        ledger_rows=len(movements),
+        requests=len(requests),
+        shipments=len(shipments),
+        languages=len(LANGUAGE_CODES),
+    )
     engine.dispose()
     return timings
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", choices=sorted(SCALES), default="campaign")
     parser.add_argument("--url", required=True, help="an EMPTY database (SQLite file or PostgreSQL)")
     parser.add_argument("--seed", type=int, default=7)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.extras import MapFigures, RestockFigures
-from bench.page_timing import PageResult
+from bench.page_timing import PageResult, Sample
 
 TARGETS = {"campaign": 2.0, "x50": 5.0}  # page within this many times its floor (issue 7)
 
@@ -25,6 +25,34 @@ class ScaleResult:
     max_rss_mb: float = float("nan")
     plans: list[dict[str, Any]] = field(default_factory=list)
     generated_s: float | None = None
+
+
+def from_dict(data: dict[str, Any]) -> ScaleResult:
+    """A ScaleResult back from bench/out/results.json (to render the report again without measuring)."""
+    pages = []
+    for page in data["pages"]:
+        samples = {name: Sample(**page[name]) for name in ("floor", "cold", "warm", "peer")}
+        rest = {key: value for key, value in page.items() if key not in samples}
+        pages.append(PageResult(**rest, **samples))
+    return ScaleResult(
+        **{key: value for key, value in data.items() if key not in ("pages", "map", "restock")},
+        pages=pages,
+        map=MapFigures(**data["map"]) if data.get("map") else None,
+        restock=RestockFigures(**data["restock"]) if data.get("restock") else None,
+    )
+
+
+def summary(results: list[ScaleResult]) -> list[str]:
+    lines = []
+    for result in results:
+        target = TARGETS.get(result.scale)
+        verdicts = [verdict(result, page) for page in result.pages]
+        missed = [page.page for page, said in zip(result.pages, verdicts, strict=True) if said != "met"]
+        lines.append(
+            f"- {result.db}, {result.scale}: {verdicts.count('met')} of {len(verdicts)} pages within "
+            f"{target:g}× of their floor" + (f"; not yet: {', '.join(missed)}." if missed else ".")
+        )
+    return lines
 
 
 def _ms(value: float) -> str:
@@ -147,6 +175,10 @@ def render(results: list[ScaleResult], *, command: str, machine: dict[str, str],
         *[f"| {key} | {value} |" for key, value in machine.items()],
         *[f"| database server | {server} |" for server in servers],
         "",
+        "## Targets",
+        "",
+        *summary(results),
+        "",
         "## Pages",
         "",
         f"Medians of {runs} runs after a warm-up, in milliseconds. *page* is the cold path: `st.cache_data` "
@@ -166,16 +198,18 @@ def render(results: list[ScaleResult], *, command: str, machine: dict[str, str],
         "## Coverage map, restock writers, memory",
         "",
         "The map as the coverage page draws it by default (all languages, coverage, community districts): "
-        "reads (three SQL aggregates), build (gap table and folium map), render (HTML). Restock: 32 threads, "
-        "each with its own organization's link, submit through `outreach.restock.submit_request` at once. "
+        "reads (three SQL aggregates), build (gap table and folium map), render (HTML). Restock: 32 threads "
+        "submit 640 requests at once through 64 organizations' links (`bench/bench_restock.py`'s `run`: "
+        "`outreach.restock.submit_request`, one transaction each, into the scale's database). "
         "Peak RSS: the runner process's peak so far (ru_maxrss), after the scale's pages.",
         "",
         *other_figures(results),
         "",
         "## Slowest queries and their plans",
         "",
-        "The slowest statement of the slowest cold page runs, with the database's plan "
-        "(`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL), recorded during the run.",
+        "The slowest statements of each scale's cold page runs (each distinct statement once, with the pages "
+        "that ran it) and the database's plan for them (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on "
+        "PostgreSQL), recorded during the run.",
         "",
         *plans(results),
     ]

@@ -30,9 +30,9 @@ from bench import extras, postgres
 from bench.generate import SCALES, Scale, generate
 from bench.naive_pages import peer_for
 from bench.page_timing import ROOT, Scripts, measure_page
-from bench.report import ScaleResult, render
+from bench.report import ScaleResult, from_dict, render
 from outreach import config
-from outreach.db import make_engine, make_sessions
+from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.models import Base, Organization, RestockRequest, ShipmentLine, StockMovement
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -89,6 +89,16 @@ def sync_schema(engine: Engine) -> None:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)
         if engine.dialect.name == "postgresql":
+            # bench/generate.py inserts explicit ids, which PostgreSQL's sequences do not see: move them
+            # past the data, or the runner's own writes (links, requests) collide with generated rows.
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
             connection.execute(text("ANALYZE"))  # autovacuum would, later; a bulk load leaves no statistics
 
 
@@ -121,6 +131,28 @@ def page_files(wanted: set[str] | None) -> list[tuple[Path, dict | None, bool]]:
     return [item for item in chosen if wanted is None or item[0].stem in wanted]
 
 
+def slowest_plans(result: ScaleResult, sessions: SessionFactory) -> list[dict]:
+    """The scale's slowest statements, each distinct one once (several pages share a query), with plans."""
+    slowest: dict[str, dict] = {}
+    for page in result.pages:
+        for seconds, statement, parameters in page.slow_queries:
+            seen = slowest.setdefault(statement, {"ms": 0.0, "pages": set(), "parameters": parameters})
+            seen["ms"] = max(seen["ms"], seconds * 1000)
+            seen["pages"].add(page.page)
+    plans = []
+    for statement, seen in sorted(slowest.items(), key=lambda item: item[1]["ms"], reverse=True)[
+        :PLANS_PER_SCALE
+    ]:
+        try:
+            plan = extras.query_plan(sessions, statement, seen["parameters"])
+        except Exception as error:  # noqa: BLE001 - a plan that cannot be shown is said so, not fatal
+            plan = f"(no plan: {error})"
+        plans.append(
+            {"page": ", ".join(sorted(seen["pages"])), "ms": seen["ms"], "sql": statement, "plan": plan}
+        )
+    return plans
+
+
 def measure(
     url: str, *, db: str, scale: str, runs: int, pages: set[str] | None = None, with_extras: bool = True
 ) -> ScaleResult:
@@ -143,21 +175,11 @@ def measure(
             flush=True,
         )
     result.max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    slowest = sorted(
-        ((q, p.page) for p in result.pages for q in p.slow_queries[:1]),
-        key=lambda item: item[0][0],
-        reverse=True,
-    )
-    for (seconds, statement, parameters), page_name in slowest[:PLANS_PER_SCALE]:
-        try:
-            plan = extras.query_plan(sessions, statement, parameters)
-        except Exception as error:  # noqa: BLE001 - a plan that cannot be shown is said so, not fatal
-            plan = f"(no plan: {error})"
-        result.plans.append({"page": page_name, "ms": seconds * 1000, "sql": statement, "plan": plan})
+    result.plans = slowest_plans(result, sessions)
     if with_extras:
         print(f"  {db}/{scale}: coverage map, restock writers ...", flush=True)
         result.map = extras.coverage_map_figures(sessions)
-        result.restock = extras.restock_throughput(sessions, url)  # last: it adds requests to the data
+        result.restock = extras.restock_throughput(sessions, url)  # last: it writes (and removes) requests
     engine.dispose()
     return result
 
@@ -172,7 +194,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", default="", help="only these page file stems (default: every page)")
     parser.add_argument("--no-extras", action="store_true", help="skip the map, restock writers")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--render-only", action="store_true", help="write the report again from bench/out/results.json"
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        saved = json.loads((OUT / "results.json").read_text("utf-8"))
+        results = [from_dict(item) for item in saved["results"]]
+        text_ = render(results, command=saved["command"], machine=saved["machine"], runs=saved["runs"])
+        Path(args.out).write_text(text_, "utf-8")
+        print(f"wrote {args.out}")
+        return
     # AppTest without a server warns twice on every run; Streamlit re-applies its config's level.
     streamlit_config.set_option("logger.level", "error")
     streamlit_logger.set_log_level("error")
@@ -203,9 +235,13 @@ def main(argv: list[str] | None = None) -> None:
         render(results, command=command.strip(), machine=machine, runs=args.runs), "utf-8"
     )
     OUT.mkdir(exist_ok=True)
-    (OUT / "results.json").write_text(
-        json.dumps([asdict(r) for r in results], default=str, indent=1), "utf-8"
-    )
+    saved = {
+        "command": command.strip(),
+        "machine": machine,
+        "runs": args.runs,
+        "results": [asdict(r) for r in results],
+    }
+    (OUT / "results.json").write_text(json.dumps(saved, default=str, indent=1), "utf-8")
     print(f"wrote {args.out}")
 
 

@@ -19,7 +19,7 @@ from outreach.db import SessionFactory, read_frame
 from outreach.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from outreach.models import User
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 PASSWORD_RULES = (
     f"At least {auth.MIN_PASSWORD_LENGTH} characters, not only digits, no spaces at the start or end. "
     f"{auth.MAX_FAILED_ATTEMPTS} wrong passwords in a row lock the account for "

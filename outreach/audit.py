@@ -80,8 +80,12 @@ def history(
     ).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if entity:
         statement = statement.where(AuditEntry.entity == entity)
-    if entity_id is not None and str(entity_id).strip():
-        statement = statement.where(AuditEntry.entity_id == str(entity_id).strip())
+    if entity_id is not None and (wanted := str(entity_id).strip()):
+        if len(wanted) > 60 or not wanted.isprintable():  # NUL would make PostgreSQL refuse the query
+            raise InvalidInput(
+                f"Record # {wanted[:20]!r} is not a record number. Type the number only, e.g. 42."
+            )
+        statement = statement.where(AuditEntry.entity_id == wanted)
     if actor:
         statement = statement.where(AuditEntry.actor == actor)
     if action:

@@ -29,6 +29,9 @@ MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,78}$")
+# Control characters: PostgreSQL refuses NUL in text, and none belongs in a name.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_DISPLAY_NAME = 120  # users.display_name
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs the same time as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
@@ -60,6 +63,9 @@ def create_user(
         raise InvalidInput(f"Unknown role {role!r}. Use one of: {', '.join(ROLES)}.")
     if password is not None:
         _check_password_rules(password)
+    shown_name = " ".join(_CONTROL.sub(" ", display_name or "").split()) or name
+    if len(shown_name) > MAX_DISPLAY_NAME:
+        raise InvalidInput(f"The full name is {len(shown_name):,} characters; keep it to {MAX_DISPLAY_NAME}.")
     with sessions.begin() as session:
         if session.scalar(select(User.id).where(User.username == name)):
             raise InvalidInput(f"The username {name!r} is taken. Choose another.")
@@ -68,7 +74,7 @@ def create_user(
             raise InvalidInput(f"The address {email!r} already belongs to another account.")
         user = User(
             username=name,
-            display_name=(display_name or name).strip()[:120],
+            display_name=shown_name,
             role=role,
             email=(email or None),
             password_hash=_hasher.hash(password) if password else None,
@@ -90,8 +96,11 @@ def authenticate(sessions: SessionFactory, *, username: str, password: str) -> d
     """Return {'username', 'display_name', 'role'} or raise AuthenticationFailed (same message either way)."""
     failure = AuthenticationFailed("Wrong username or password. Check both and try again.")
     name = (username or "").strip().lower()
+    # A name no account can have (control characters, longer than the column) is looked up as nobody: NUL
+    # would make PostgreSQL refuse the query, and the answer must look the same as for any unknown name.
+    lookup = "" if _CONTROL.search(name) or len(name) > 254 else name
     with sessions.begin() as session:
-        user = session.scalar(select(User).where(User.username == name))
+        user = session.scalar(select(User).where(User.username == lookup)) if lookup else None
         if user is None or not user.active or not user.password_hash:
             try:
                 _hasher.verify(_DUMMY_HASH, password or "x")

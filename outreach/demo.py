@@ -18,10 +18,14 @@ from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
 from outreach import auth, inventory, organizations, shipments
+from outreach.addresses import nyc_zip_codes
+from outreach.addresses import zip_place as _zip_place
 from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.config import DATA_DIR, settings
 from outreach.db import SessionFactory, engine_of, is_empty, make_engine, make_sessions, migrate
 from outreach.errors import OutOfStock
+from outreach.restock_demo import load_demo_requests
+from outreach.restock_links import link_url
 
 DEMO_ACTOR = "demo-loader"
 DEMO_USERS = (("demo-admin", "admin"), ("demo-coordinator", "coordinator"), ("demo-organizer", "organizer"))
@@ -39,6 +43,7 @@ class Reference:
     depots: dict[str, int]
     units: dict[tuple[str, str], int] = field(default_factory=dict)  # (material, language) -> unit id
     retired_units: dict[tuple[str, str], int] = field(default_factory=dict)
+    links: list[tuple[int, str]] = field(default_factory=list)  # demo restock links: (organization, token)
 
     @property
     def main_depot(self) -> int:
@@ -189,6 +194,7 @@ def demo_organizations(count: int = 300, seed: int = 2026) -> list[dict]:
         names.add(name)
         extra = {rng.choice(codes) for _ in range(rng.choice((0, 0, 1, 2)))}
         latitude, longitude = _point_in(shapes[boro_cd], rng)
+        zip_code = _nearest_zip(latitude, longitude, _BORO[boro_cd // 100])
         records.append(
             {
                 "name": name,
@@ -201,6 +207,7 @@ def demo_organizations(count: int = 300, seed: int = 2026) -> list[dict]:
                 "longitude": longitude,
                 "location_precision": "approximate",
                 "location_source": "manual",
+                "zip_code": zip_code,
                 "address": f"{rng.randint(1, 2999)} {rng.choice(_FIRST)} {rng.choice(('St', 'Ave', 'Blvd', 'Pl'))}",
                 "weekly_attendance": rng.choice((60, 120, 250, 400, 800)),
                 "contact_name": f"Demo Contact {index + 1}",
@@ -208,6 +215,16 @@ def demo_organizations(count: int = 300, seed: int = 2026) -> list[dict]:
             }
         )
     return records
+
+
+def _nearest_zip(latitude: float, longitude: float, borough_name: str) -> str | None:
+    """The ZIP in the same borough whose centroid is nearest: plausible, not exact, like the addresses."""
+    places = [_zip_place(code) for code in nyc_zip_codes()]
+    candidates = [p for p in places if p is not None and p.borough == borough_name]
+    if not candidates:
+        return None
+    nearest = min(candidates, key=lambda p: (p.latitude - latitude) ** 2 + (p.longitude - longitude) ** 2)
+    return nearest.zip_code
 
 
 _BORO = {1: "Manhattan", 2: "Bronx", 3: "Brooklyn", 4: "Queens", 5: "Staten Island"}
@@ -265,6 +282,7 @@ def load_demo(sessions: SessionFactory, *, organization_count: int = 300, seed: 
             actor=DEMO_ACTOR,
             display_name=username.replace("-", " ").title(),
         )
+    reference.links = load_demo_requests(sessions, reference, rng)
     return reference
 
 
@@ -331,11 +349,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_empty and not is_empty(engine_of(sessions)):
         print("The database already has data; demo data not loaded.")
         return 0
-    load_demo(sessions)
+    reference = load_demo(sessions)
     print(
         f"Demo data loaded. Sign in as demo-coordinator (password: KYR_DEMO_PASSWORD, "
         f"default {settings().demo_password!r})."
     )
+    if reference.links:
+        organization_id, token = reference.links[0]
+        print(f"A faith leader's restock link (organization #{organization_id}): {link_url(token)}")
     return 0
 
 

@@ -26,7 +26,9 @@ from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from outreach.models import RoleMapping, User
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+PATTERN_MAX = 254  # role_mappings.pattern
 _LOCAL_PART = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
@@ -94,6 +96,8 @@ def normalize_pattern(pattern: str) -> str:
     if "@" not in text:
         text = "@" + text
     local, _, domain = text.rpartition("@")
+    if len(text) > PATTERN_MAX:
+        raise InvalidInput(f"The pattern is {len(text):,} characters; an address has at most {PATTERN_MAX}.")
     if not _DOMAIN.match(domain) or (local and not _LOCAL_PART.match(local)):
         raise InvalidInput(
             f"{pattern!r} is neither an e-mail address (jane@nyc.gov) nor a domain (@nyc.gov). Check for typos."
@@ -184,7 +188,7 @@ def sign_in_with_identity(
                     f"{address} is longer than {USERNAME_MAX} characters. Ask an admin to create an account "
                     "for you with this e-mail address."
                 )
-            name = str(claims.get("name") or address).strip()[:120]
+            name = " ".join(_CONTROL.sub(" ", str(claims.get("name") or "")).split())[:120] or address
             user = User(
                 username=address, display_name=name, email=address, role=matched[1], password_hash=None
             )

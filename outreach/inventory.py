@@ -8,6 +8,7 @@ impossible even if a bug slipped past the condition.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,9 +26,12 @@ from outreach.errors import InvalidInput, NotFound, OutOfStock
 from outreach.models import Edition, Location, StockBalance, StockMovement, StockUnit
 from outreach.quantities import parse_quantity, parse_signed_quantity
 
+# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def _text(value: str | None, *, field: str, required: bool = False, limit: int = 500) -> str | None:
-    cleaned = " ".join((value or "").split())
+    cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
     if required and not cleaned:
         raise InvalidInput(f"{field} is required. Say briefly why, e.g. 'water damage' or 'recount'.")
     if len(cleaned) > limit:

@@ -290,6 +290,9 @@ class ShipmentLine(Base):
     __table_args__ = (
         UniqueConstraint("shipment_id", "unit_id", name="uq_shipment_lines_unit"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        # One language's lines (coverage and the planner for one language) through its stock units,
+        # read from the index alone.
+        Index("ix_shipment_lines_unit", "unit_id", "shipment_id", "quantity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -89,9 +89,9 @@ def _packs(value: object, item: tuple[str, str], limit: int) -> int:
     if number < 1:
         raise i18n.localized(InvalidInput, "error.packs_not_positive", item=item)
     if number > limit:
-        raise i18n.localized(
-            InvalidInput, "error.packs_over_limit", item=item, packs=f"{int(number):,}", limit=limit
-        )
+        # Shown as typed when huge: int() of "1e999999" would build a million-digit number.
+        shown = f"{int(number):,}" if number < 10**15 else str(value)[:20]
+        raise i18n.localized(InvalidInput, "error.packs_over_limit", item=item, packs=shown, limit=limit)
     return int(number)
 
 

@@ -11,6 +11,7 @@ the database itself refuses a second fulfilment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from sqlalchemy import or_, select, update
@@ -25,6 +26,8 @@ from outreach.models import Location, RestockRequest, RestockRequestLine, Shipme
 from outreach.quantities import parse_quantity
 
 OPEN_STATUSES = ("submitted", "approved")
+# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _load(session: Session, request_id: int) -> RestockRequest:
@@ -35,7 +38,7 @@ def _load(session: Session, request_id: int) -> RestockRequest:
 
 
 def _reason(text: str | None, *, required: str | None = None) -> str | None:
-    cleaned = " ".join((text or "").split())
+    cleaned = " ".join(_CONTROL.sub(" ", text or "").split())
     if required and not cleaned:
         raise InvalidInput(required)
     if len(cleaned) > 2_000:

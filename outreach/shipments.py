@@ -7,6 +7,7 @@ reservation the shipment carried.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -31,6 +32,17 @@ from outreach.models import (
 from outreach.quantities import parse_quantity
 
 NEXT_STEP = {"draft": "packed", "packed": "shipped", "shipped": "delivered"}
+MAX_TEXT_CHARS = 2_000
+# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _text(value: str | None, *, field: str) -> str | None:
+    """One line of typed text, or InvalidInput when it is too long (never cut silently)."""
+    cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
+    if len(cleaned) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"{field} is {len(cleaned):,} characters; keep it under {MAX_TEXT_CHARS:,}.")
+    return cleaned or None
 
 
 def _clean_lines(lines: Mapping[int, object] | Iterable[tuple[int, object]]) -> dict[int, int]:
@@ -73,7 +85,7 @@ def add_shipment(
         if unit is None:
             raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
         inventory.require_active(unit)
-    text = " ".join((note or "").split())[:2000] or None
+    text = _text(note, field="The shipment note")
     shipment = Shipment(
         organization_id=organization_id, depot_id=depot_id, note=text, created_by=actor, request_id=request_id
     )
@@ -202,14 +214,14 @@ def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) 
 
 
 def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, actor: str) -> None:
-    why = " ".join((reason or "").split())
+    why = _text(reason, field="The reason for cancelling")
     if not why:
         raise InvalidInput("Say why the shipment is cancelled (e.g. 'organization closed for renovation').")
     with sessions.begin() as session:
         before = session.get(Shipment, shipment_id)
         previous = before.status if before else None
         shipment = _advance(session, shipment_id, ("draft", "packed"), "cancelled")
-        shipment.cancel_reason = why[:2000]
+        shipment.cancel_reason = why
         # The reservation stays with the approved request; only the shipment is void, so the
         # request can be turned into a new shipment (the unique request_id is cleared here).
         if shipment.request_id is not None:

@@ -40,8 +40,9 @@ def coverage_view(
 ) -> dict[str, Any]:
     """Everything the page shows for one choice of level, language and metric, the map already rendered
     to HTML: a rerun that changes nothing here (the cache) costs no rebuild of the map or the gap table."""
-    shipped = coverage_reads.shipped_units(database_url)
-    directory = coverage_reads.organizations(database_url)
+    # One language chosen: only its shipments and the organizations serving it are read.
+    shipped = coverage_reads.shipped_units(database_url, chosen)
+    directory = coverage_reads.organizations(database_url, chosen)
     totals = coverage_reads.campaign_totals(database_url)
     table = coverage.gap_table(
         need.need(level),
@@ -179,7 +180,9 @@ with table_column:
 loose = view["unplaced"]
 if loose["organizations"] or loose["delivered"] or loose["in_transit"]:
     st.warning(
-        f"Not in any {need.AREA_LEVEL_LABELS[level].lower()}: {loose['organizations']:,} organizations, "
+        f"Not in any {need.AREA_LEVEL_LABELS[level].lower()}"
+        + ("" if chosen is None else f" ({language_name} only)")
+        + f": {loose['organizations']:,} organizations, "
         f"{loose['delivered']:,} units delivered and {loose['in_transit']:,} in transit to them. They are "
         "left out of the area figures until their location is set in the directory.",
         icon="📍",

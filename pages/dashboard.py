@@ -1,6 +1,5 @@
 """Dashboard: progress against the campaign target, stock and deliveries by language x borough, low stock."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +13,19 @@ from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import csv_download, show_flash
 
 user = require_role(*SIGNED_IN)
+HEATMAP = {
+    "mark": "rect",
+    "encoding": {
+        "x": {"field": "borough", "type": "nominal", "title": None, "sort": None},
+        "y": {"field": "language", "type": "nominal", "title": None, "sort": None},
+        "color": {"field": "units", "type": "quantitative", "scale": {"scheme": "viridis"}, "title": "Units"},
+        "tooltip": [
+            {"field": "language", "type": "nominal"},
+            {"field": "borough", "type": "nominal"},
+            {"field": "units", "type": "quantitative", "format": ","},
+        ],
+    },
+}
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -59,17 +71,9 @@ with right:
         .reset_index(names="language")
         .melt(id_vars="language", var_name="borough", value_name="units")
     )
-    heatmap = (
-        alt.Chart(cells)
-        .mark_rect()
-        .encode(
-            x=alt.X("borough:N", title=None, sort=None),
-            y=alt.Y("language:N", title=None, sort=None),
-            color=alt.Color("units:Q", scale=alt.Scale(scheme="viridis"), title="Units"),
-            tooltip=["language", "borough", alt.Tooltip("units:Q", format=",")],
-        )
-    )
-    st.altair_chart(heatmap, width="stretch")
+    # A plain Vega-Lite spec: the same heatmap as an Altair chart, without building and validating
+    # Altair objects on every rerun.
+    st.vega_lite_chart(cells, HEATMAP, width="stretch")
 
 st.subheader("Low stock")
 if low.empty:

@@ -260,7 +260,7 @@ with edit_tab:
                 lambda: organizations.create_organization(
                     sessions, actor=user["username"], geocoder=make_geocoder(), **values
                 ),
-                success=f"Added {values['name'].strip()}.",
+                success=f"Added {escape_markdown(values['name'].strip())}.",
             )
             if new_id is not None:
                 st.session_state[state.DIR_EDIT_PENDING] = new_id
@@ -275,7 +275,7 @@ with edit_tab:
                     expected_updated_at=loaded[1],
                     **values,
                 ),
-                success=f"Saved {values['name'].strip()}.",
+                success=f"Saved {escape_markdown(values['name'].strip())}.",
             )
             # Refill from the database next run: after a save, or to show the other person's change.
             st.session_state[state.DIR_EDIT_LOADED] = None

@@ -11,7 +11,7 @@ from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
 from outreach.ui.pickers import depot_labels, pick, unit_labels
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_bytes, csv_download, run_write, show_flash
+from outreach.ui.widgets import csv_bytes, csv_download, escape_markdown, run_write, show_flash
 
 user = require_role(*STAFF)
 actor = user["username"]
@@ -44,6 +44,9 @@ def export_history(kind: str | None, language_code: str | None, depot: int | Non
 st.title("Inventory")
 show_flash()
 units, depots = unit_labels(), depot_labels()
+# Labels in the confirmations: edition codes and depot names are typed by people, and toasts render markdown.
+shown_units = {key: escape_markdown(label) for key, label in units.items()}
+shown_depots = {key: escape_markdown(label) for key, label in depots.items()}
 
 filters = st.columns(3)
 language_code = filters[0].selectbox(
@@ -120,7 +123,7 @@ with receive_tab, st.form(state.INV_RECEIVE_FORM, clear_on_submit=True):
                     reference=reference,
                     actor=actor,
                 ),
-                success=f"Received {quantity} × {units[unit]} into {depots[location]}.",
+                success=f"Received {quantity} × {shown_units[unit]} into {shown_depots[location]}.",
             )
 
 with adjust_tab, st.form(state.INV_ADJUST_FORM, clear_on_submit=True):
@@ -145,7 +148,7 @@ with adjust_tab, st.form(state.INV_ADJUST_FORM, clear_on_submit=True):
                     reason=reason,
                     actor=actor,
                 ),
-                success=f"Adjusted {units[unit]} at {depots[location]} by {change}.",
+                success=f"Adjusted {shown_units[unit]} at {shown_depots[location]} by {change}.",
             )
 
 with count_tab, st.form(state.INV_COUNT_FORM, clear_on_submit=True):
@@ -161,7 +164,7 @@ with count_tab, st.form(state.INV_COUNT_FORM, clear_on_submit=True):
                 lambda: inventory.count(
                     get_sessions(), unit_id=unit, location_id=location, counted=counted, actor=actor
                 ),
-                success=f"Count of {counted} recorded for {units[unit]} at {depots[location]}.",
+                success=f"Count of {counted} recorded for {shown_units[unit]} at {shown_depots[location]}.",
             )
 
 with transfer_tab, st.form(state.INV_TRANSFER_FORM, clear_on_submit=True):
@@ -182,7 +185,7 @@ with transfer_tab, st.form(state.INV_TRANSFER_FORM, clear_on_submit=True):
                     quantity=quantity,
                     actor=actor,
                 ),
-                success=f"Moved {quantity} × {units[unit]} from {depots[source]} to {depots[target]}.",
+                success=f"Moved {quantity} × {shown_units[unit]} from {shown_depots[source]} to {shown_depots[target]}.",
             )
 
 with threshold_tab, st.form(state.INV_THRESHOLD_FORM):
@@ -198,7 +201,7 @@ with threshold_tab, st.form(state.INV_THRESHOLD_FORM):
                 lambda: inventory.set_low_stock_threshold(
                     get_sessions(), unit_id=unit, threshold=threshold, actor=actor
                 ),
-                success=f"Low-stock threshold for {units[unit]} set to {threshold}.",
+                success=f"Low-stock threshold for {shown_units[unit]} set to {threshold}.",
             )
 
 st.subheader("Movement history")

@@ -28,10 +28,11 @@ def suggestion(
 ) -> allocation.Plan:
     """The gap table and the plan for one language and budget: cached, so a rerun (a note typed, a page of
     the plan turned) does not recompute them; every write clears it with the other reads."""
-    organizations = coverage_reads.organizations(database_url)
+    # Only this language's shipments and organizations: the plan is for one language.
+    organizations = coverage_reads.organizations(database_url, language_code)
     table = coverage.gap_table(
         need.need(LEVEL),
-        coverage_reads.shipped_units(database_url),
+        coverage_reads.shipped_units(database_url, language_code),
         organizations,
         coverage_reads.campaign_totals(database_url),
         level=LEVEL,
@@ -46,7 +47,7 @@ def suggestion(
         available_units=units,
         pack_size=pack_size,
         edition_status=edition_status,
-        pending=coverage_reads.pending_units(database_url),
+        pending=coverage_reads.pending_units(database_url, language_code),
         max_packs=settings().restock_max_packs_per_line,
     )
 
@@ -81,7 +82,7 @@ levels = levels[levels["edition_status"] == "active"]  # a retired edition is ne
 if levels.empty:
     st.info(f"There is no current-edition stock item for {language(language_code).english}.")
     st.stop()
-pending = coverage_reads.pending_units(url)
+pending = coverage_reads.pending_units(url, language_code)
 promised = (
     pending[pending["depot_id"] == depot].groupby("unit_id")["units"].sum() if not pending.empty else {}
 )

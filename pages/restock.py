@@ -27,12 +27,14 @@ PHONE_CSS = """<style>
 [data-testid="stMainBlockContainer"] input, [data-testid="stMainBlockContainer"] textarea { font-size: 1.1rem; }
 [data-testid="stMainBlockContainer"] button { min-height: 2.75rem; font-size: 1.05rem; }
 </style>"""
+# `unicode-bidi: plaintext` lets the organization's name (h3) and typed text (pre) keep their own order inside
+# the right-to-left page (otherwise a Latin "<Center>" shows as "<<Center").
 RTL_CSS = """<style>
 [data-testid="stMainBlockContainer"] { direction: rtl; text-align: right; }
+[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"] { text-align: right; }
 [data-testid="stMainBlockContainer"] input, [data-testid="stMainBlockContainer"] textarea { direction: rtl; }
+[data-testid="stMainBlockContainer"] :is(h3, pre) { unicode-bidi: plaintext; text-align: right; }
 </style>"""
-# The picker's label names itself in every language, so anyone can find theirs.
-LANGUAGE_PICKER_LABEL = "🌐 " + " · ".join(language_of(code).native for code in LANGUAGE_CODES)
 
 st.set_page_config(page_title="KYR", layout="centered", initial_sidebar_state="collapsed")
 
@@ -71,9 +73,9 @@ if state.RESTOCK_LANG not in st.session_state:
         link.preferred_language if link else i18n.normalize(st.query_params.get("lang"))
     )
 choices = i18n.language_choices()
-lang = st.selectbox(
-    LANGUAGE_PICKER_LABEL, list(choices), format_func=choices.__getitem__, key=state.RESTOCK_LANG
-)
+# Labelled in the current language; every option is a language's own name, so anyone can find theirs.
+picker_label = "🌐 " + i18n.t("language.label", st.session_state[state.RESTOCK_LANG])
+lang = st.selectbox(picker_label, list(choices), format_func=choices.__getitem__, key=state.RESTOCK_LANG)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
 if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
@@ -86,20 +88,15 @@ if link is None:  # missing, unknown, forged, revoked or rotated: the same polit
         st.info(say("token.missing"), icon="🔗")
     st.stop()
 
-st.subheader(escape_markdown(link.organization_name))
-if st.session_state.get(state.RESTOCK_ORG) != link.organization_id:
-    st.session_state[state.RESTOCK_ORG] = link.organization_id
-    reset_form()
-stage = st.session_state.get(state.RESTOCK_STAGE, "form")
-units = active_units()
-
 
 def show_form() -> None:
     st.caption(say("page.intro"))
+    units = active_units()
     draft: dict[str, Any] = st.session_state.get(state.RESTOCK_DRAFT) or {}
-    wanted = draft.get("item_languages") or sorted(
-        {link.preferred_language, *link.languages}, key=LANGUAGE_CODES.index
-    )
+    wanted = draft.get("item_languages") or [  # the organization's own language first
+        link.preferred_language,
+        *[code for code in LANGUAGE_CODES if code in link.languages and code != link.preferred_language],
+    ]
     item_languages = st.multiselect(
         say("form.languages"),
         [code for code in LANGUAGE_CODES if any((m.code, code) in units for m in MATERIALS)],
@@ -200,8 +197,7 @@ def show_confirmation() -> None:
         size = next(m.pack_size for m in MATERIALS if m.code == material)
         total_packs, total_pieces = total_packs + packs, total_pieces + packs * size
         st.markdown(
-            "- "
-            + say("confirm.line", item=(material, item_language), packs=packs, size=size, pieces=packs * size)
+            say("confirm.line", item=(material, item_language), packs=packs, size=size, pieces=packs * size)
         )
     st.markdown(f"**{say('confirm.total', packs=total_packs, pieces=f'{total_pieces:,}')}**")
     if draft.get("on_hand_reported") is not None:
@@ -244,7 +240,9 @@ def show_confirmation() -> None:
 
 def show_done() -> None:
     st.success(say("done.heading"), icon="✅")
-    st.markdown(f"#### {say('done.reference', reference=st.session_state.get(state.RESTOCK_DONE, ''))}")
+    st.markdown(f"**{say('done.reference_label')}**")
+    # A code block: the confirmation number stays in one piece (also in right-to-left pages) and is copyable.
+    st.code(st.session_state.get(state.RESTOCK_DONE, ""), language=None)
     st.caption(say("done.next"))
     if st.button(i18n.t("done.another", lang), key=state.RESTOCK_ANOTHER, width="stretch"):
         reset_form()
@@ -270,12 +268,22 @@ def show_history() -> None:
         st.caption(escape_markdown(" · ".join(items)))
 
 
-if stage == "confirm" and st.session_state.get(state.RESTOCK_DRAFT):
-    show_confirmation()
-elif stage == "done":
-    show_done()
-else:
-    if state.RESTOCK_IDEMPOTENCY_KEY not in st.session_state:
+def show_page() -> None:
+    st.subheader(escape_markdown(link.organization_name))
+    if st.session_state.get(state.RESTOCK_ORG) != link.organization_id:  # a new link starts afresh
+        st.session_state[state.RESTOCK_ORG] = link.organization_id
         reset_form()
-    show_form()
-show_history()
+    stage = st.session_state.get(state.RESTOCK_STAGE, "form")
+    if stage == "confirm" and st.session_state.get(state.RESTOCK_DRAFT):
+        show_confirmation()
+    elif stage == "done":
+        show_done()
+    else:
+        if state.RESTOCK_IDEMPOTENCY_KEY not in st.session_state:
+            reset_form()
+        show_form()
+    show_history()
+
+
+if link is not None:  # st.stop() above ends the run; the guard also keeps a bare `python` run harmless
+    show_page()

@@ -7,7 +7,7 @@ from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.ui import guards, oidc, state
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import show_error, show_flash
+from outreach.ui.widgets import escape_markdown, show_error, show_flash
 
 st.title("KYR Tracker")
 st.caption("Stock, restock requests and coverage for New York City's Know Your Rights print campaign.")
@@ -15,7 +15,7 @@ show_flash()
 
 user = guards.current_user()
 if user is not None:
-    st.success(f"You are signed in as {user['display_name']} ({user['role']}).")
+    st.success(f"You are signed in as {escape_markdown(user['display_name'])} ({user['role']}).")
     st.stop()
 
 oidc.offer_sign_in()  # "Sign in with <provider>" only when [auth] is configured in secrets.toml

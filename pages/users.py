@@ -9,7 +9,7 @@ from outreach.errors import InvalidInput
 from outreach.ui import oidc, state
 from outreach.ui.guards import require_role
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import run_write, show_error, show_flash
+from outreach.ui.widgets import escape_markdown, run_write, show_error, show_flash
 
 user = require_role("admin")
 actor = user["username"]
@@ -89,24 +89,24 @@ with manage, st.form(state.USERS_MANAGE_FORM):
         elif action == "role":
             write(
                 lambda: accounts.change_role(sessions, user_id=chosen, role=role, actor=actor),
-                success=f"{labels[chosen]} is now {role}.",
+                success=f"{escape_markdown(labels[chosen])} is now {role}.",
             )
         elif action in ("deactivate", "reactivate"):
             write(
                 lambda: accounts.set_active(
                     sessions, user_id=chosen, active=action == "reactivate", actor=actor
                 ),
-                success=f"{labels[chosen]}: {action}d.",
+                success=f"{escape_markdown(labels[chosen])}: {action}d.",
             )
         elif action == "password":
             write(
                 lambda: accounts.reset_password(sessions, user_id=chosen, password=new_password, actor=actor),
-                success=f"New password set for {labels[chosen]}. Tell them in person or by phone, not by e-mail.",
+                success=f"New password set for {escape_markdown(labels[chosen])}. Tell them in person or by phone, not by e-mail.",
             )
         else:
             write(
                 lambda: accounts.unlock(sessions, user_id=chosen, actor=actor),
-                success=f"{labels[chosen]} unlocked.",
+                success=f"{escape_markdown(labels[chosen])} unlocked.",
             )
 
 with create, st.form(state.USERS_NEW_FORM, clear_on_submit=False):
@@ -142,7 +142,7 @@ with create, st.form(state.USERS_NEW_FORM, clear_on_submit=False):
                     display_name=display_name,
                     email=email,
                 ),
-                success=f"Added {username.strip().lower()} as {new_role}.",
+                success=f"Added {escape_markdown(username.strip().lower())} as {new_role}.",
             )
 
 with sso:

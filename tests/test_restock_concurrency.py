@@ -131,3 +131,17 @@ def test_the_same_submission_from_many_threads_stores_one_request(sessions, setu
     assert errors == [] and len(results) == 8 and len(set(results)) == 1
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(RestockRequest)) == 1
+
+
+def test_two_coordinators_claim_at_once(sessions, setup):
+    _, token, unit = setup
+    request_id = new_request(sessions, token, unit, 1)
+    results, errors = race(
+        *[
+            lambda who=who: triage.claim_request(sessions, request_id=request_id, actor=who)
+            for who in ("cora", "dan")
+        ]
+    )
+    holder = restock_queue.request_detail(sessions, request_id)["claimed_by"]
+    assert len(results) == 1 and len(errors) == 1 and holder in {"cora", "dan"}
+    assert f"claimed by {holder}" in str(errors[0])

@@ -92,7 +92,8 @@ def _filtered(
             or_(
                 Organization.name_key.contains(term, autoescape=True),
                 Organization.address_key.contains(term, autoescape=True),
-                Organization.zip_code == search.strip(),
+                # The folded term, not the raw text: it holds no NUL, which PostgreSQL would refuse.
+                Organization.zip_code == term,
             )
         )
     if borough:

@@ -302,6 +302,7 @@ def set_location(
     lat, lon = clean_latitude(latitude), clean_longitude(longitude)
     if lat is None or lon is None:
         raise InvalidInput("Enter both latitude and longitude, in decimal degrees (e.g. 40.7513, -73.8830).")
+    note = clean_fields({"location_note": note})["location_note"]  # type: ignore[assignment]  # length, no NUL
     with sessions.begin() as session:
         organization = _load(session, organization_id)
         before = {

@@ -10,13 +10,15 @@ from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def shipped_units(database_url: str) -> pd.DataFrame:
-    return coverage_data.shipped_units(get_sessions())
+def shipped_units(database_url: str, language: str | None = None) -> pd.DataFrame:
+    """All languages, or one: a page about one language reads a tenth of the shipment lines."""
+    return coverage_data.shipped_units(get_sessions(), language=language)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def organizations(database_url: str) -> pd.DataFrame:
-    return coverage_data.organizations(get_sessions())
+def organizations(database_url: str, language: str | None = None) -> pd.DataFrame:
+    """All organizations, or those serving one language."""
+    return coverage_data.organizations(get_sessions(), language=language)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -25,5 +27,5 @@ def campaign_totals(database_url: str) -> pd.Series:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def pending_units(database_url: str) -> pd.DataFrame:
-    return coverage_data.pending_units(get_sessions())
+def pending_units(database_url: str, language: str | None = None) -> pd.DataFrame:
+    return coverage_data.pending_units(get_sessions(), language=language)

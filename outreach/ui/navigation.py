@@ -26,7 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/dashboard.py", "Dashboard", ":material/dashboard:", SIGNED_IN),
     PageSpec("pages/inventory.py", "Inventory", ":material/inventory_2:", STAFF, "Stock"),
     PageSpec("pages/shipments.py", "Shipments", ":material/local_shipping:", STAFF, "Stock"),
-    PageSpec("pages/requests.py", "Restock requests", ":material/inbox:", STAFF, "Stock"),
+    PageSpec("pages/restock_requests.py", "Restock requests", ":material/inbox:", STAFF, "Stock", "requests"),
     PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
     PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
     PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),

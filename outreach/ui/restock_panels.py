@@ -19,7 +19,7 @@ from outreach.db import SessionFactory
 from outreach.ui import state
 from outreach.ui.pickers import organization_picker
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import run_write
+from outreach.ui.widgets import escape_markdown, run_write
 
 
 def act(action: Callable[[], Any], *, success: str) -> bool:
@@ -126,7 +126,8 @@ def show_links(sessions: SessionFactory, *, actor: str) -> None:
     organization_id = int(picked)
     status = restock_links.link_status(sessions, organization_id)
     if status:
-        st.success(f"Active link made {status['created_at']:%Y-%m-%d %H:%M} UTC by {status['created_by']}.")
+        made_by = escape_markdown(str(status["created_by"]))
+        st.success(f"Active link made {status['created_at']:%Y-%m-%d %H:%M} UTC by {made_by}.")
         actions = {
             "rotate": "Rotate (new link; the old one stops working)",
             "revoke": "Revoke (switch it off)",

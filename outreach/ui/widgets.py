@@ -56,7 +56,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(_defuse_formula)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted too, instead of splitting
+    # the row in a spreadsheet (where the part after it would start a new row, formula and all).
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _defuse_formula(value: Any) -> Any:

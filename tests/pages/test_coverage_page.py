@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-# pages/requests.py would shadow the `requests` package that folium imports when a page runs directly
-# (AppTest puts pages/ on sys.path): import the real one first.
-import requests  # noqa: F401
-
 from outreach import inventory, shipments
 from tests.conftest import ACTOR
 from tests.pages.conftest import open_page, page_text

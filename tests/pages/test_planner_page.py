@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import requests  # noqa: F401  (see test_coverage_page: pages/requests.py must not shadow it)
-
 from outreach import inventory, shipments
 from tests.conftest import ACTOR
 from tests.pages.conftest import open_page, page_text

@@ -59,3 +59,12 @@ def test_public_pages_run_without_sign_in(stocked):
     for spec in (SIGN_IN, RESTOCK):
         at = open_page(spec.path)
         assert not at.exception, at.exception
+
+
+def test_no_page_file_shadows_an_installed_module():
+    """A page runs with pages/ on sys.path, so pages/requests.py would replace `requests` for folium."""
+    import importlib.util
+    from pathlib import Path
+
+    for path in (Path(__file__).resolve().parents[2] / "pages").glob("*.py"):
+        assert importlib.util.find_spec(path.stem) is None, f"pages/{path.name} shadows the module {path.stem!r}"

@@ -12,7 +12,7 @@ from outreach.models import RestockRequest
 from outreach.ui import state
 from tests.pages.conftest import open_page, page_text
 
-PAGE = "pages/requests.py"
+PAGE = "pages/restock_requests.py"
 
 
 def button(at, label):

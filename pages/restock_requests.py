@@ -248,7 +248,7 @@ def show_approve(detail: dict, lines: pd.DataFrame) -> None:
 
 
 def show_make_shipment(detail: dict) -> None:
-    st.markdown(f"#### Fulfil (stock reserved at {detail['depot']})")
+    st.markdown(f"#### Fulfil (stock reserved at {escape_markdown(detail['depot'])})")
     with st.form(state.REQ_SHIP_FORM):
         note = st.text_input("Note for the shipment (optional)", key=state.REQ_SHIP_NOTE, max_chars=500)
         make = st.form_submit_button("Create the shipment from the approved lines", type="primary")
