@@ -9,6 +9,7 @@ DEV_STAMP     := $(VENV)/.dev-installed
 .PHONY: run test setup setup-dev system-deps lint typecheck unit e2e test-postgres demo migration bench clean
 
 run: setup ## set up, migrate, load demo data when the database is empty, start the app
+	bash scripts/install-system-deps.sh run
 	$(BIN)/python -m outreach.demo --if-empty
 	$(BIN)/streamlit run app.py
 

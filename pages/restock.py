@@ -18,7 +18,7 @@ from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
 from outreach.errors import NotFound, OutreachError
 from outreach.ui import state
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import READ_TTL_SECONDS, get_sessions, invalidate_reads
 from outreach.ui.widgets import escape_markdown
 
 # Constant CSS only (never user text). Bigger touch targets, one narrow column on a phone.
@@ -49,6 +49,12 @@ def active_units() -> dict[tuple[str, str], int]:
 def say(key: str, **params: Any) -> str:
     """A translated message, escaped for markdown (parameters may hold what the leader typed)."""
     return escape_markdown(i18n.t(key, lang, **params))
+
+
+def label(key: str, **params: Any) -> str:
+    """A widget label: our own translated words, not escaped. Streamlit also uses the label as the input's
+    aria-label, so markdown escapes would be read out by screen readers ("backslash")."""
+    return i18n.t(key, lang, **params)
 
 
 def reset_form() -> None:
@@ -98,7 +104,7 @@ def show_form() -> None:
         *[code for code in LANGUAGE_CODES if code in link.languages and code != link.preferred_language],
     ]
     item_languages = st.multiselect(
-        say("form.languages"),
+        label("form.languages"),
         [code for code in LANGUAGE_CODES if any((m.code, code) in units for m in MATERIALS)],
         default=[code for code in wanted if code in LANGUAGE_CODES],
         format_func=lambda code: language_of(code).native,
@@ -117,7 +123,7 @@ def show_form() -> None:
                 if unit_id is None:
                     continue
                 st.number_input(
-                    say("form.packs", item=(material.code, code)),
+                    label("form.packs", item=(material.code, code)),
                     min_value=0,
                     step=1,
                     value=int(previous.get(unit_id, 0)),
@@ -125,7 +131,7 @@ def show_form() -> None:
                     help=i18n.t(f"material.{material.code}.pack", lang, size=material.pack_size),
                 )
         st.number_input(
-            say("form.on_hand"),
+            label("form.on_hand"),
             min_value=0,
             step=1,
             value=draft.get("on_hand_reported"),
@@ -133,7 +139,7 @@ def show_form() -> None:
             help=i18n.t("form.on_hand_help", lang),
         )
         st.text_input(
-            say("form.contact_name"),
+            label("form.contact_name"),
             value=draft.get("contact_name") or "",
             max_chars=restock.MAX_NAME_CHARS,
             key=state.RESTOCK_CONTACT_NAME,
@@ -141,7 +147,7 @@ def show_form() -> None:
             autocomplete="name",
         )
         st.text_input(
-            say("form.contact_phone"),
+            label("form.contact_phone"),
             value=draft.get("contact_phone") or "",
             max_chars=restock.MAX_PHONE_CHARS,
             key=state.RESTOCK_CONTACT_PHONE,
@@ -149,7 +155,7 @@ def show_form() -> None:
             autocomplete="tel",
         )
         st.text_area(
-            say("form.note"),
+            label("form.note"),
             value=draft.get("note") or "",
             key=state.RESTOCK_NOTE,
             help=i18n.t("form.note_help", lang, limit=f"{restock.MAX_NOTE_CHARS:,}"),
@@ -233,6 +239,7 @@ def show_confirmation() -> None:
     except OutreachError as error:
         st.error(escape_markdown(i18n.localize(error, lang)), icon="⚠️")
         return
+    invalidate_reads()  # the coordinators' cached queue must show the new request now, not in a minute
     st.session_state[state.RESTOCK_DONE] = sent.reference
     st.session_state[state.RESTOCK_STAGE] = "done"
     st.rerun()

@@ -10,6 +10,7 @@ from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import parse_quantity
 from outreach.ui import state
+from outreach.ui.documents import shipment_document_buttons
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
 from outreach.ui.pickers import depot_labels, organization_picker, pick, unit_frame, unit_labels
@@ -161,6 +162,7 @@ if selected is not None:
     lines = load_lines(url, selected)
     lines = lines.assign(language=lines["language"].map(lambda code: language(code).english))
     st.dataframe(lines, hide_index=True, width="stretch")
+    shipment_document_buttons(selected)
     actions = {"draft": ["pack", "cancel"], "packed": ["ship", "cancel"], "shipped": ["deliver"]}[current]
     with st.form(state.SHIP_ACTION_FORM):
         action = st.radio(

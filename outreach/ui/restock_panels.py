@@ -17,6 +17,7 @@ from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
 from outreach.db import SessionFactory
 from outreach.ui import state
+from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import escape_markdown, run_write
@@ -170,7 +171,7 @@ def show_new_link(sessions: SessionFactory, organization_id: int, token: str) ->
     st.code(url, language=None)
     png = restock_links.qr_png(url)
     st.image(png, caption="QR code of the link", width=240)
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
         "QR code (PNG)",
         data=png,
@@ -178,6 +179,8 @@ def show_new_link(sessions: SessionFactory, organization_id: int, token: str) ->
         mime="image/png",
         key=state.REQ_LINK_QR,
     )
+    with middle:
+        poster_button(organization_name=organization.name, url=url, language=organization.preferred_language)
     poster = restock_links.poster_html(
         organization_name=organization.name, language=organization.preferred_language, url=url
     )

@@ -208,3 +208,8 @@ INV_HISTORY_PAGE = "inv_history_page"
 REQ_PHONE_ORG_SEARCH = "req_phone_org_search"
 REQ_LINK_ORG_SEARCH = "req_link_org_search"
 PLAN_LINES_PAGE = "plan_lines_page"
+
+# --- printable documents (issue 8): PDF downloads for a shipment and the restock poster
+DOC_PICK_LIST = "doc_pick_list"
+DOC_PACKING_SLIP = "doc_packing_slip"
+DOC_POSTER = "doc_poster"

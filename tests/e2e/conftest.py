@@ -10,11 +10,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -27,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "e2e-demo-password"
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+# A small phone (iPhone SE class): the faith leaders' device.
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+# Streamlit marks the app root with the script state; "notRunning" once a rerun has finished.
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 def pytest_collection_modifyitems(items):
@@ -41,26 +48,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if os.environ.get("KYR_TEST_DATABASE_URL"):
-        pytest.skip("browser tests run once, in the SQLite half")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make system-deps` (Debian package chromium).")
-    database = tmp_path_factory.mktemp("e2e") / "kyr.db"
-    env = {
+def _server_env(database_url: str) -> dict[str, str]:
+    return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "KYR_DEMO_DATA": "1",
         "KYR_DEMO_PASSWORD": DEMO_PASSWORD,
     }
-    subprocess.run(
-        [sys.executable, "-m", "outreach.demo", "--if-empty"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+
+
+@contextmanager
+def running_server(database_url: str) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port; yield its URL once healthy; stop it after."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -79,25 +78,60 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env=_server_env(database_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("The Streamlit server did not become healthy within 60 s.")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)  # polling a process that is starting: there is nothing to wait on
+        else:
+            pytest.fail("The Streamlit server did not become healthy within 60 s.")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh SQLite file with the demo data, shared by the servers and the tests' own set-up."""
+    if os.environ.get("KYR_TEST_DATABASE_URL"):
+        pytest.skip("browser tests run once, in the SQLite half")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make system-deps` (Debian package chromium).")
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'kyr.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "outreach.demo", "--if-empty"],
+        cwd=ROOT,
+        env=_server_env(database_url),
+        check=True,
+        capture_output=True,
+    )
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def e2e_sessions(e2e_database_url: str):
+    """The e2e database, for set-up the browser cannot do (a restock link is shown once, when made)."""
+    from outreach.db import make_engine, make_sessions
+
+    engine = make_engine(e2e_database_url)
+    yield make_sessions(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(e2e_database_url: str) -> Iterator[str]:
+    with running_server(e2e_database_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -110,13 +144,44 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+@contextmanager
+def open_tab(browser, **context_options) -> Iterator[object]:
+    """A new browser context (a new Streamlit session: nobody signed in) with one tab."""
+    context = browser.new_context(**(context_options or DESKTOP))
     tab = context.new_page()
     tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def page(request, browser, server, tmp_path):
+    with open_tab(browser, **DESKTOP) as tab:
+        yield tab
+        if getattr(request.node, "e2e_failed", False):  # what the browser showed, for the failure report
+            tab.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            print(f"Screenshot of the failure: {tmp_path / 'failure.png'}")
+
+
+@pytest.fixture
+def phone(browser, server):
+    with open_tab(browser, **PHONE) as tab:
+        yield tab
+
+
+def wait_until_idle(page) -> None:
+    """Wait until Streamlit has finished the current rerun (use after a visible change, not instead)."""
+    page.locator(IDLE).wait_for()
 
 
 def sign_in(page, server: str, username: str) -> None:
@@ -125,3 +190,16 @@ def sign_in(page, server: str, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"({username.split('-')[-1]})").first.wait_for()
+
+
+def screenshot(page, name: str) -> None:
+    """Save the visible viewport (not the full page: small PNGs) as docs/screenshot-<name>.png."""
+    wait_until_idle(page)
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / f"screenshot-{name}.png"), animations="disabled", caret="hide")
+
+
+def go_to(page, title: str) -> None:
+    """Open a page from the sidebar menu. (page.goto would start a new session: signed out.)"""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for()

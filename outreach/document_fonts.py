@@ -1,0 +1,124 @@
+"""Fonts for the printed documents: Debian's Noto fonts, found by path, registered only when the text needs them.
+
+The core PDF fonts know Latin-1 only, so every document embeds Noto: NotoSans for Latin and Cyrillic, and one
+face per script the campaign prints in. fpdf2 shapes the text with HarfBuzz (`uharfbuzz`): Bengali conjuncts
+and vowel signs, Arabic and Urdu joining, Hebrew points, and the bidi algorithm for right-to-left lines.
+A line in one font that meets a character it lacks takes it from the fallback faces, so "Urdu · اردو" works.
+
+Registering a face costs little, but fpdf2 writes (and subsets) every registered face into the file, and the
+CJK collection alone adds half a second; so a document registers only the faces its text uses.
+`scripts/install-system-deps.sh` installs the packages (`run` and `test` modes); a missing file raises
+FontsMissing naming the Debian package to install.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+
+from outreach.errors import OutreachError
+
+NOTO_DIR = Path("/usr/share/fonts/truetype/noto")  # Debian fonts-noto-core
+NOTO_CJK_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
+
+
+class FontsMissing(OutreachError):
+    title = "Fonts for printing are not installed"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str  # the name fpdf2 knows it by; also the /BaseFont embedded in the PDF
+    regular: Path
+    bold: Path
+    package: str  # the Debian package that ships the files
+    ranges: tuple[tuple[int, int], ...] = ()  # code points that make a document need this face
+    collection_index: int = 0  # face inside a .ttc collection
+
+    @property
+    def paths(self) -> tuple[Path, Path]:
+        return self.regular, self.bold
+
+
+def _noto(family: str, ranges: tuple[tuple[int, int], ...] = ()) -> Face:
+    return Face(
+        family, NOTO_DIR / f"{family}-Regular.ttf", NOTO_DIR / f"{family}-Bold.ttf", "fonts-noto-core", ranges
+    )
+
+
+ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+LATIN = _noto("NotoSans")  # Latin (Spanish, French, Kreyòl) and Cyrillic (Russian); always registered
+BENGALI = _noto("NotoSansBengali", ((0x0980, 0x09FF),))
+ARABIC = _noto("NotoNaskhArabic", ARABIC_RANGES)
+# Urdu is read in Nastaliq; it is chosen for text known to be Urdu, never by character (the letters are
+# Arabic-script, so an Urdu word in an English line falls back to Naskh, which Urdu readers also read).
+URDU = _noto("NotoNastaliqUrdu")
+HEBREW = _noto("NotoSansHebrew", ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)))
+CJK = Face(
+    "NotoSansCJK",
+    NOTO_CJK_DIR / "NotoSansCJK-Regular.ttc",
+    NOTO_CJK_DIR / "NotoSansCJK-Bold.ttc",
+    "fonts-noto-cjk",
+    (
+        (0x2E80, 0x2FFF),
+        (0x3000, 0x303F),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xF900, 0xFAFF),
+        (0xFF00, 0xFFEF),
+    ),
+    collection_index=2,  # the collection holds JP, KR, SC, TC, HK: Simplified Chinese for the campaign
+)
+FACES: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, URDU, HEBREW, CJK)
+FALLBACK_ORDER: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, HEBREW, CJK)
+BY_LANGUAGE: dict[str, Face] = {"bn": BENGALI, "ar": ARABIC, "ur": URDU, "yi": HEBREW, "zh": CJK}
+DEBIAN_PACKAGES: tuple[str, ...] = tuple(sorted({face.package for face in FACES}))
+
+
+def face_for(language: str) -> Face:
+    """The face text in `language` is set in (NotoSans for the Latin and Cyrillic languages)."""
+    return BY_LANGUAGE.get(language, LATIN)
+
+
+def missing(faces: Iterable[Face] = FACES) -> list[Path]:
+    return [path for face in faces for path in face.paths if not path.is_file()]
+
+
+def check_fonts(faces: Iterable[Face] = FACES) -> None:
+    """Raise FontsMissing, naming the files and the Debian packages to install, when any font is absent."""
+    wanted = tuple(faces)
+    absent = missing(wanted)
+    if not absent:
+        return
+    packages = sorted({face.package for face in wanted for path in face.paths if path in absent})
+    names = ", ".join(str(path) for path in absent)
+    raise FontsMissing(
+        f"The font files {names} are missing, so documents cannot be printed. Install the Debian "
+        f"package{'s' if len(packages) > 1 else ''} {' '.join(packages)} "
+        f"(as root: apt-get install -y {' '.join(packages)}, or run scripts/install-system-deps.sh run)."
+    )
+
+
+def faces_needed(texts: Iterable[str], languages: Iterable[str] = ()) -> list[Face]:
+    """NotoSans, the face of each language named, and every face whose script appears in the texts."""
+    points = {ord(ch) for text in texts for ch in text if ord(ch) >= 0x0590}
+    needed = {LATIN, *(face_for(code) for code in languages)}
+    for face in FACES:
+        if any(low <= point <= high for point in points for low, high in face.ranges):
+            needed.add(face)
+    return [face for face in FACES if face in needed]
+
+
+def register(pdf: FPDF, faces: Iterable[Face]) -> None:
+    """Add the faces (regular and bold) to the document and make them each other's fallbacks."""
+    wanted = list(faces)
+    check_fonts(wanted)
+    for face in wanted:
+        pdf.add_font(face.family, "", face.regular, collection_font_number=face.collection_index)
+        pdf.add_font(face.family, "B", face.bold, collection_font_number=face.collection_index)
+    # Nastaliq is never a fallback (see URDU); exact_match=False lets bold text borrow a regular glyph.
+    pdf.set_fallback_fonts([face.family for face in FALLBACK_ORDER if face in wanted], exact_match=False)

@@ -1,0 +1,77 @@
+"""Download buttons for the printable documents (pick list, packing slip, QR poster).
+
+The PDFs are made only when a button is pressed (a callable `data`), so choosing a shipment stays instant;
+the callable runs outside the script and may not call Streamlit, so anything that could fail for a reason
+the user can fix (missing fonts) is checked here first and shown with the shared error widget.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from outreach import document_fonts, documents
+from outreach.errors import OutreachError
+from outreach.shipment_documents import shipment_details
+from outreach.ui import state
+from outreach.ui.resources import get_sessions
+from outreach.ui.widgets import show_error
+
+PDF = "application/pdf"
+
+
+def _fonts_ready() -> bool:
+    try:
+        document_fonts.check_fonts()
+    except OutreachError as error:
+        show_error(error)
+        return False
+    return True
+
+
+def shipment_document_buttons(shipment_id: int) -> None:
+    """Two buttons side by side: the depot's pick list and the packing slip that goes in the box."""
+    if not _fonts_ready():
+        return
+    sessions = get_sessions()
+    left, right = st.columns(2)
+    left.download_button(
+        "Pick list (PDF)",
+        data=lambda: documents.pick_list(shipment_details(sessions, shipment_id)),
+        file_name=f"pick-list-shipment-{shipment_id}.pdf",
+        mime=PDF,
+        key=state.DOC_PICK_LIST,
+        on_click="ignore",
+        icon=":material/checklist:",
+        width="stretch",
+    )
+    right.download_button(
+        "Packing slip (PDF)",
+        data=lambda: documents.packing_slip(shipment_details(sessions, shipment_id)),
+        file_name=f"packing-slip-shipment-{shipment_id}.pdf",
+        mime=PDF,
+        key=state.DOC_PACKING_SLIP,
+        on_click="ignore",
+        icon=":material/receipt_long:",
+        width="stretch",
+    )
+
+
+def poster_button(
+    *, organization_name: str, url: str, language: str, key: str = state.DOC_POSTER, label: str | None = None
+) -> None:
+    """The organization's QR poster as a one-page PDF (its name, the code, the instruction in its language)."""
+    if not _fonts_ready():
+        return
+    slug = re.sub(r"[^a-z0-9]+", "-", organization_name.casefold()).strip("-")[:40] or "organization"
+    st.download_button(
+        label or "Printable poster (PDF)",
+        data=lambda: documents.qr_poster(organization_name=organization_name, url=url, language=language),
+        file_name=f"restock-poster-{slug}.pdf",
+        mime=PDF,
+        key=key,
+        on_click="ignore",
+        icon=":material/qr_code_2:",
+        width="stretch",
+    )
