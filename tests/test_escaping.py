@@ -3,13 +3,14 @@
 `seed_payloads` sends HTML, script, markdown and formula payloads through every field a person can type
 (organization name, address, notes, contact, faith tradition; restock contact and note; every reason;
 shipment note; print run reference; depot name; display name; CSV import cells). The tests then check
-each way out: reads (tables are text), markdown (`escape_markdown`), map tooltips, the restock poster and
-CSV exports. A static check keeps pages from putting typed text into markdown unescaped.
+each way out: reads (tables are text), markdown (`escape_markdown`), map tooltips, the restock poster,
+PDFs (read back with pypdf) and CSV exports. A static check keeps pages from putting typed text into
+markdown unescaped.
 
 Covered elsewhere and not repeated here: the directory page and its map with a payload
 (tests/pages/test_directory_page.py), the restock page (tests/pages/test_restock_page.py), the audit page
 JSON (tests/pages/test_audit_page.py), a single poster payload (tests/test_restock_links.py). Pages fed with
-these payloads: tests/pages/test_escaping_pages.py. PDFs: outreach/documents.py does not exist yet.
+these payloads: tests/pages/test_escaping_pages.py.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pypdf
 import pytest
 
 from outreach import (
@@ -33,6 +35,7 @@ from outreach import (
     coverage,
     coverage_data,
     directory_import,
+    documents,
     inventory,
     maps,
     need,
@@ -40,6 +43,7 @@ from outreach import (
     restock,
     restock_links,
     restock_queue,
+    shipment_documents,
     shipments,
 )
 from outreach import restock_triage as triage
@@ -347,6 +351,29 @@ def test_the_poster_shows_every_payload_as_text(language):
     _assert_no_live_markup(poster)
     assert poster.count(html.escape(name)) >= 2  # <title>, <h2> (and the instruction, where it names it)
     assert len(re.findall(r"<script|<img|<svg", poster)) == 1  # only the poster's own QR <img>
+
+
+# --- PDFs ---------------------------------------------------------------------------------------------
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text of every page, whitespace folded (lines wrap where the layout needs)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_pick_list_packing_slip_and_poster_print_the_payloads_as_typed(sessions, seeded):
+    """fpdf2 draws plain text: each payload reads back literally (tests/test_documents.py covers {nb})."""
+    shipment = shipment_documents.shipment_details(sessions, seeded.shipments[0])
+    assert (shipment.organization_name, shipment.packing_note) == (PAYLOADS["script"], PAYLOADS["script"])
+    for pdf in (documents.pick_list(shipment), documents.packing_slip(shipment)):
+        printed = _pdf_text(pdf)
+        assert PAYLOADS["script"] in printed and str(shipment.address) in printed
+    poster = _pdf_text(
+        documents.qr_poster(organization_name=" ".join(ALL), url="https://kyr.example/r", language="en")
+    )
+    for payload in ALL:
+        assert payload in poster
 
 
 # --- CSV exports --------------------------------------------------------------------------------------
