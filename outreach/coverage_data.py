@@ -36,23 +36,36 @@ def shipped_units(sessions: SessionFactory, *, language: str | None = None) -> p
     kept (the organization has not been placed yet): coverage reports them apart. `language`: only that
     language's units (the lines are found through their stock units, a tenth of the work for one language).
     """
+    # Grouped by stock unit, not language: the database then joins no stock_units row per line and groups
+    # by an integer; the twenty-odd units are folded into their languages in pandas.
     statement = (
         select(
-            StockUnit.language,
+            ShipmentLine.unit_id,
             Organization.community_district,
             Organization.borough,
             Shipment.status,
             func.sum(ShipmentLine.quantity).label("units"),
         )
         .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
         .join(Organization, Organization.id == Shipment.organization_id)
         .where(Shipment.status.in_(("shipped", "delivered")))
-        .group_by(StockUnit.language, Organization.community_district, Organization.borough, Shipment.status)
+        .group_by(
+            ShipmentLine.unit_id, Organization.community_district, Organization.borough, Shipment.status
+        )
     )
     if language is not None:
-        statement = statement.where(StockUnit.language == language)
+        statement = statement.where(
+            ShipmentLine.unit_id.in_(select(StockUnit.id).where(StockUnit.language == language))
+        )
     frame = read_frame(sessions, statement)
+    languages = read_frame(sessions, select(StockUnit.id, StockUnit.language)).set_index("id")["language"]
+    frame = (
+        frame.assign(language=frame["unit_id"].map(languages))
+        .groupby(["language", "community_district", "borough", "status"], dropna=False, as_index=False)[
+            "units"
+        ]
+        .sum()
+    )
     frame["units"] = frame["units"].astype("int64")
     frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
     return frame

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from outreach import audit, inventory
+from outreach import audit, coverage_data, inventory
 from outreach.addresses import normalize_key
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
@@ -401,21 +401,13 @@ def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:
 
 
 def units_by_language_borough(sessions: SessionFactory) -> pd.DataFrame:
-    """Units per language x borough x shipment status (shipped = in transit; delivered)."""
-    statement = (
-        select(
-            StockUnit.language,
-            Organization.borough,
-            Shipment.status,
-            func.sum(ShipmentLine.quantity).label("units"),
-        )
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
-        .join(Organization, Organization.id == Shipment.organization_id)
-        .where(Shipment.status.in_(("shipped", "delivered")))
-        .group_by(StockUnit.language, Organization.borough, Shipment.status)
-    )
-    return read_frame(sessions, statement)
+    """Units per language x borough x shipment status (shipped = in transit; delivered).
+
+    The coverage read (per community district) summed over districts: one query shape for both pages.
+    """
+    frame = coverage_data.shipped_units(sessions)
+    grouped = frame.groupby(["language", "borough", "status"], dropna=False, as_index=False)["units"].sum()
+    return grouped[["language", "borough", "status", "units"]]
 
 
 def request_line_units(session: Session, request_id: int) -> dict[int, int]:
