@@ -29,29 +29,27 @@ WAITING_REQUEST_STATUSES = ("submitted", "approved", "partially_shipped")
 PENDING_SHIPMENT_STATUSES = ("draft", "packed")
 
 
-def shipped_units(sessions: SessionFactory, *, language: str | None = None) -> pd.DataFrame:
+def shipped_units(
+    sessions: SessionFactory, *, language: str | None = None, by_district: bool = True
+) -> pd.DataFrame:
     """Units per language x community district x borough x status, for shipped (in transit) and delivered.
 
     Columns: language, community_district, borough, status, units. Rows with no district or borough are
     kept (the organization has not been placed yet): coverage reports them apart. `language`: only that
     language's units (the lines are found through their stock units, a tenth of the work for one language).
+    `by_district=False`: per borough only, without the community_district column (the dashboard).
     """
     # Grouped by stock unit, not language: the database then joins no stock_units row per line and groups
     # by an integer; the twenty-odd units are folded into their languages in pandas.
+    places = (
+        [Organization.community_district, Organization.borough] if by_district else [Organization.borough]
+    )
     statement = (
-        select(
-            ShipmentLine.unit_id,
-            Organization.community_district,
-            Organization.borough,
-            Shipment.status,
-            func.sum(ShipmentLine.quantity).label("units"),
-        )
+        select(ShipmentLine.unit_id, *places, Shipment.status, func.sum(ShipmentLine.quantity).label("units"))
         .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
         .join(Organization, Organization.id == Shipment.organization_id)
         .where(Shipment.status.in_(("shipped", "delivered")))
-        .group_by(
-            ShipmentLine.unit_id, Organization.community_district, Organization.borough, Shipment.status
-        )
+        .group_by(ShipmentLine.unit_id, *places, Shipment.status)
     )
     if language is not None:
         statement = statement.where(
@@ -59,15 +57,15 @@ def shipped_units(sessions: SessionFactory, *, language: str | None = None) -> p
         )
     frame = read_frame(sessions, statement)
     languages = read_frame(sessions, select(StockUnit.id, StockUnit.language)).set_index("id")["language"]
+    keys = ["language", *(["community_district"] if by_district else []), "borough", "status"]
     frame = (
         frame.assign(language=frame["unit_id"].map(languages))
-        .groupby(["language", "community_district", "borough", "status"], dropna=False, as_index=False)[
-            "units"
-        ]
+        .groupby(keys, dropna=False, as_index=False)["units"]
         .sum()
     )
     frame["units"] = frame["units"].astype("int64")
-    frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
+    if by_district:
+        frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
     return frame
 
 

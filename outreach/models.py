@@ -343,6 +343,8 @@ class RestockRequest(Base):
         CheckConstraint("channel IN ('link', 'phone', 'coordinator')", name="channel"),
         # Open requests per organization (coverage map, planner) from the index alone.
         Index("ix_restock_requests_status_organization", "status", "organization_id"),
+        # The triage queue: a page of the oldest requests with given statuses, without sorting them all.
+        Index("ix_restock_requests_status_created", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -379,6 +381,8 @@ class RestockRequestLine(Base):
         CheckConstraint("packs_requested > 0", name="packs_requested_positive"),
         CheckConstraint("packs_approved IS NULL OR packs_approved >= 0", name="packs_approved"),
         CheckConstraint("packs_shipped >= 0", name="packs_shipped"),
+        # The queue's language filter: requests with a line of these units, from the index alone.
+        Index("ix_restock_request_lines_unit_request", "unit_id", "request_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

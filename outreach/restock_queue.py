@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from outreach.catalog import material as material_of
@@ -81,6 +81,38 @@ def _lines(sessions: SessionFactory, request_ids: Sequence[int] | None = None) -
     return frame
 
 
+def _where(
+    statement: Select,
+    *,
+    statuses: Sequence[str] | None = None,
+    borough: str | None = None,
+    language: str | None = None,
+    min_age_days: int | None = None,
+    organization_id: int | None = None,
+) -> Select:
+    """The queue's filters, in SQL, on restock_requests alone (subqueries, not joins: a page of ids and
+    the count are then read from indexes)."""
+    if statuses:
+        statement = statement.where(RestockRequest.status.in_(list(statuses)))
+    if borough:
+        statement = statement.where(
+            RestockRequest.organization_id.in_(select(Organization.id).where(Organization.borough == borough))
+        )
+    if organization_id is not None:
+        statement = statement.where(RestockRequest.organization_id == organization_id)
+    if language:
+        statement = statement.where(
+            RestockRequest.id.in_(
+                select(RestockRequestLine.request_id)
+                .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
+                .where(StockUnit.language == language)
+            )
+        )
+    if min_age_days:
+        statement = statement.where(RestockRequest.created_at <= utcnow() - dt.timedelta(days=min_age_days))
+    return statement
+
+
 def queue(
     sessions: SessionFactory,
     *,
@@ -89,9 +121,21 @@ def queue(
     language: str | None = None,
     min_age_days: int | None = None,
     organization_id: int | None = None,
-    limit: int = 1_000,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """One row per request, oldest first (the order to work them in). No contact details."""
+    """One row per request, oldest first (the order to work them in). No contact details.
+
+    `limit`/`offset` give one page (filters and order in SQL); `queue_count` counts the same filters.
+    """
+    filters: dict[str, Any] = {
+        "statuses": statuses,
+        "borough": borough,
+        "language": language,
+        "min_age_days": min_age_days,
+        "organization_id": organization_id,
+    }
+    order = (RestockRequest.created_at, RestockRequest.id)
     statement = (
         select(
             RestockRequest.id.label("request_id"),
@@ -112,40 +156,80 @@ def queue(
         .join(Organization, Organization.id == RestockRequest.organization_id)
         .outerjoin(Location, Location.id == RestockRequest.depot_id)
         .outerjoin(Shipment, Shipment.request_id == RestockRequest.id)
-        .order_by(RestockRequest.created_at, RestockRequest.id)
-        .limit(limit)
+        .order_by(*order)
     )
-    if statuses:
-        statement = statement.where(RestockRequest.status.in_(list(statuses)))
-    if borough:
-        statement = statement.where(Organization.borough == borough)
-    if organization_id is not None:
-        statement = statement.where(RestockRequest.organization_id == organization_id)
-    if language:
-        statement = statement.where(
-            RestockRequest.id.in_(
-                select(RestockRequestLine.request_id)
-                .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
-                .where(StockUnit.language == language)
-            )
-        )
-    if min_age_days:
-        statement = statement.where(RestockRequest.created_at <= utcnow() - dt.timedelta(days=min_age_days))
+    if limit is None and not offset:
+        statement = _where(statement, **filters)
+    else:
+        # A page: first its ids, from restock_requests alone (index (status, created_at, id)), then the
+        # joins for those rows only; joining first would sort every match with its joined columns.
+        ids = _where(select(RestockRequest.id).order_by(*order), **filters).offset(offset)
+        if limit is not None:
+            ids = ids.limit(limit)
+        page_ids = [int(value) for value in read_frame(sessions, ids)["id"]]
+        statement = statement.where(RestockRequest.id.in_(page_ids))
     frame = read_frame(sessions, statement)
-    lines = _lines(sessions, frame["request_id"].tolist())
-    totals = lines.groupby("request_id").agg(
-        packs_requested=("packs_requested", "sum"),
-        packs_approved=("packs_approved", "sum"),
-        packs_shipped=("packs_shipped", "sum"),
-        languages=("language", lambda codes: ", ".join(sorted(set(codes)))),
-    )
-    frame = frame.join(totals, on="request_id")
+    frame = frame.join(_line_totals(sessions, frame["request_id"].tolist()), on="request_id")
     now = utcnow()
     frame["age_days"] = [(now - pd.Timestamp(at).to_pydatetime()).days for at in frame["created_at"]]
     for column in ("packs_requested", "packs_approved", "packs_shipped"):
         frame[column] = frame[column].fillna(0).astype(int)
     frame["languages"] = frame["languages"].fillna("")
     return frame[QUEUE_COLUMNS]
+
+
+def _line_totals(sessions: SessionFactory, request_ids: list[int]) -> pd.DataFrame:
+    """Packs per request summed in SQL, and its languages ('en, yi'), for the requests of one page."""
+    columns = ["packs_requested", "packs_approved", "packs_shipped", "languages"]
+    if not request_ids:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="request_id"))
+    ids = [int(value) for value in request_ids]
+    sums = read_frame(
+        sessions,
+        select(
+            RestockRequestLine.request_id,
+            func.sum(RestockRequestLine.packs_requested).label("packs_requested"),
+            func.sum(func.coalesce(RestockRequestLine.packs_approved, 0)).label("packs_approved"),
+            func.sum(func.coalesce(RestockRequestLine.packs_shipped, 0)).label("packs_shipped"),
+        )
+        .where(RestockRequestLine.request_id.in_(ids))
+        .group_by(RestockRequestLine.request_id),
+    ).set_index("request_id")
+    # Distinct pairs in SQL; joined into one string in pandas (string aggregation differs between databases).
+    spoken = read_frame(
+        sessions,
+        select(RestockRequestLine.request_id, StockUnit.language)
+        .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
+        .where(RestockRequestLine.request_id.in_(ids))
+        .distinct()
+        .order_by(RestockRequestLine.request_id, StockUnit.language),
+    )
+    joined: dict[int, list[str]] = {}
+    for request_id, code in zip(spoken["request_id"], spoken["language"], strict=True):
+        joined.setdefault(int(request_id), []).append(str(code))
+    sums["languages"] = pd.Series({key: ", ".join(codes) for key, codes in joined.items()}, dtype=object)
+    return sums[columns]
+
+
+def queue_count(
+    sessions: SessionFactory,
+    *,
+    statuses: Sequence[str] | None = None,
+    borough: str | None = None,
+    language: str | None = None,
+    min_age_days: int | None = None,
+    organization_id: int | None = None,
+) -> int:
+    """How many requests `queue` lists with the same filters (for "rows X–Y of N")."""
+    statement = _where(
+        select(func.count()).select_from(RestockRequest),
+        statuses=statuses,
+        borough=borough,
+        language=language,
+        min_age_days=min_age_days,
+        organization_id=organization_id,
+    )
+    return int(read_frame(sessions, statement).iloc[0, 0])
 
 
 def request_lines(sessions: SessionFactory, request_id: int) -> pd.DataFrame:
@@ -218,13 +302,42 @@ def organization_requests(sessions: SessionFactory, organization_id: int, *, lim
 
 
 def export_frame(sessions: SessionFactory, **filters: Any) -> pd.DataFrame:
-    """One row per request line for spreadsheets (same filters as `queue`). Contacts are left out."""
-    requests = queue(sessions, **filters)
-    lines = _lines(sessions, requests["request_id"].tolist())
-    header = requests.drop(columns=["packs_requested", "packs_approved", "packs_shipped", "languages"])
-    merged = header.merge(lines, on="request_id", how="inner")
-    merged["units_approved"] = merged["packs_approved"].fillna(0).astype(int) * merged["pack_size"]
-    return merged[
+    """One row per request line for spreadsheets: every request `queue` would list with the same filters
+    (all pages), in one query. Contacts are left out."""
+    statement = _where(
+        select(
+            RestockRequest.reference,
+            RestockRequest.status,
+            Organization.name.label("organization"),
+            Organization.borough,
+            RestockRequest.channel,
+            RestockRequest.created_at,
+            RestockRequest.claimed_by,
+            Location.name.label("depot"),
+            Shipment.id.label("shipment_id"),
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            RestockRequestLine.packs_requested,
+            RestockRequestLine.packs_approved,
+            RestockRequestLine.packs_shipped,
+            RestockRequestLine.reason,
+            RestockRequest.decided_by,
+            RestockRequest.decision_reason,
+        )
+        .join(Organization, Organization.id == RestockRequest.organization_id)
+        .join(RestockRequestLine, RestockRequestLine.request_id == RestockRequest.id)
+        .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .outerjoin(Location, Location.id == RestockRequest.depot_id)
+        .outerjoin(Shipment, Shipment.request_id == RestockRequest.id)
+        .order_by(RestockRequest.created_at, RestockRequest.id, RestockRequestLine.id),
+        **filters,
+    )
+    frame = read_frame(sessions, statement)
+    pack_sizes = frame["material"].map(lambda code: material_of(code).pack_size)
+    frame["units_approved"] = frame["packs_approved"].fillna(0).astype(int) * pack_sizes.astype(int)
+    return frame[
         [
             "reference",
             "status",

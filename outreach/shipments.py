@@ -403,11 +403,9 @@ def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:
 def units_by_language_borough(sessions: SessionFactory) -> pd.DataFrame:
     """Units per language x borough x shipment status (shipped = in transit; delivered).
 
-    The coverage read (per community district) summed over districts: one query shape for both pages.
+    The coverage read per borough rather than per community district: one query for both pages.
     """
-    frame = coverage_data.shipped_units(sessions)
-    grouped = frame.groupby(["language", "borough", "status"], dropna=False, as_index=False)["units"].sum()
-    return grouped[["language", "borough", "status", "units"]]
+    return coverage_data.shipped_units(sessions, by_district=False)
 
 
 def request_line_units(session: Session, request_id: int) -> dict[int, int]:

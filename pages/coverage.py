@@ -11,6 +11,7 @@ from outreach.catalog import LANGUAGE_CODES, language
 from outreach.config import settings
 from outreach.ui import coverage_reads, state
 from outreach.ui.guards import require_role
+from outreach.ui.paging import pager
 from outreach.ui.resources import READ_TTL_SECONDS
 from outreach.ui.widgets import csv_bytes
 
@@ -160,8 +161,10 @@ with table_column:
             "serving it."
         )
     display = shown.assign(language_name=shown["language"].map(lambda code: language(code).english))
+    # A page of the ranking at a time: the styled table ("no data" for NaN) costs per row shown.
+    page = pager(state.COV_TABLE_PAGE, filters=(level, chosen, metric))
     st.dataframe(
-        display[list(DISPLAY_COLUMNS)]
+        display.iloc[page.offset : page.offset + page.size][list(DISPLAY_COLUMNS)]
         .rename(columns=DISPLAY_COLUMNS)
         .style.format(na_rep=coverage.NO_DATA, precision=0, thousands=",")
         .format({"Per 1,000 LEP": "{:,.1f}"}, na_rep=coverage.NO_DATA),
@@ -169,8 +172,11 @@ with table_column:
         width="stretch",
         height=520,
     )
+    st.caption(
+        f"Rows {min(page.offset + 1, len(display)):,}–{min(page.offset + page.size, len(display)):,} of {len(display):,}"
+    )
     st.download_button(
-        "Download table (CSV)",
+        "Download table (CSV, every row)",
         data=lambda: export_table(display),
         file_name=f"coverage_{level}_{chosen or 'all'}_{metric}.csv",
         mime="text/csv",

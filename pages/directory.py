@@ -14,10 +14,11 @@ from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, lang
 from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.geocoding import make_geocoder
-from outreach.ui import state
+from outreach.ui import pickers, state
 from outreach.ui.guards import require_role
+from outreach.ui.paging import pager
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_download, escape_markdown, run_write, show_error, show_flash
+from outreach.ui.widgets import csv_bytes, escape_markdown, run_write, show_error, show_flash
 
 user = require_role(*STAFF)
 # Contact details are for coordinators and admins only; the page is theirs, but say so where it matters.
@@ -26,33 +27,44 @@ sessions = get_sessions()
 database_url = settings().database_url
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def directory_frame(url: str, contacts: bool, filters: tuple) -> pd.DataFrame:
+def filter_arguments(filters: tuple) -> dict:
     search, borough, district, code, tradition, status = filters
+    return {
+        "search": search,
+        "borough": borough,
+        "community_district": district,
+        "language": code,
+        "faith_tradition": tradition,
+        "status": status,
+    }
+
+
+# Every read is keyed by the database URL and the filters (and the page): run_write clears them all.
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def directory_page(url: str, contacts: bool, filters: tuple, offset: int, limit: int) -> pd.DataFrame:
     return organizations.list_organizations(
-        get_sessions(),
-        include_contacts=contacts,
-        search=search,
-        borough=borough,
-        community_district=district,
-        language=code,
-        faith_tradition=tradition,
-        status=status,
+        get_sessions(), include_contacts=contacts, limit=limit, offset=offset, **filter_arguments(filters)
     )
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def export_frame(url: str, contacts: bool, filters: tuple) -> pd.DataFrame:
-    search, borough, district, code, tradition, status = filters
-    return organizations.export_frame(
-        get_sessions(),
-        include_contacts=contacts,
-        search=search,
-        borough=borough,
-        community_district=district,
-        language=code,
-        faith_tradition=tradition,
-        status=status,
+def directory_count(url: str, filters: tuple) -> int:
+    return organizations.count_organizations(get_sessions(), **filter_arguments(filters))
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def map_frame(url: str, filters: tuple) -> pd.DataFrame:
+    """Every filtered organization, for the map only (no contacts: tooltips never show them)."""
+    return organizations.list_organizations(
+        get_sessions(), include_contacts=False, **filter_arguments(filters)
+    )
+
+
+def export_csv(contacts: bool, filters: tuple) -> bytes:
+    """The whole filtered set as CSV. Passed to st.download_button as a callable: built only when the
+    button is pressed, not on every rerun (at 50,000 organizations that is the slowest thing on the page)."""
+    return csv_bytes(
+        organizations.export_frame(sessions, include_contacts=contacts, **filter_arguments(filters))
     )
 
 
@@ -62,13 +74,41 @@ def filter_options(url: str) -> tuple[list[str], list[int]]:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def choices(url: str) -> dict[int, str]:
-    frame = organizations.organization_choices(get_sessions(), active_only=False)
+def choices(url: str, search: str | None, ids: tuple[int, ...], limit: int | None) -> dict[int, str]:
+    sessions_ = get_sessions()
+    frame = organizations.organization_choices(sessions_, active_only=False, search=search, limit=limit)
+    if missing := [i for i in ids if i not in set(frame["id"].astype(int))]:
+        extra = organizations.organization_choices(sessions_, active_only=False, ids=missing)
+        frame = pd.concat([frame, extra], ignore_index=True)
     return {
         int(row.id): f"{row.name} ({row.borough or 'no borough'})"
         + (" · paused" if row.status == "paused" else "")
         for row in frame.itertuples()
     }
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def organization_total(url: str) -> int:
+    return organizations.count_organizations(get_sessions())
+
+
+def edit_choices() -> dict[int, str]:
+    """Every organization when there are few; else the search box's matches (and the one being edited):
+    a select box of 50,000 names costs half a second per rerun at fifty times the campaign."""
+    keep = st.session_state.get(state.DIR_EDIT_PENDING) or st.session_state.get(state.DIR_EDIT_PICK)
+    ids = (int(keep),) if keep else ()
+    if organization_total(database_url) <= pickers.LIST_ALL_UP_TO:
+        return choices(database_url, None, ids, None)
+    typed = st.text_input(
+        "Find the organization to edit",
+        key=state.DIR_EDIT_SEARCH,
+        max_chars=120,
+        placeholder="Part of the name, address or ZIP",
+    ).strip()
+    labels = choices(database_url, typed or None, ids, pickers.MATCHES_SHOWN)
+    if len(labels) >= pickers.MATCHES_SHOWN:
+        st.caption(f"The first {pickers.MATCHES_SHOWN} matches by name; type more to narrow them.")
+    return labels
 
 
 def language_label(code: str) -> str:
@@ -113,8 +153,16 @@ with list_tab:
         "Status", organizations.STATUSES, index=None, placeholder="Any", key=state.DIR_FILTER_STATUS
     )
     filters = (search.strip() or None, borough, district, code, tradition, status)
-    frame = directory_frame(database_url, show_contacts, filters)
-    st.caption(f"{len(frame)} organization(s).")
+    total = directory_count(database_url, filters)
+    page = pager(state.DIR_PAGE, filters=filters)
+    frame = directory_page(database_url, show_contacts, filters, page.offset, page.size)
+    if frame.empty:
+        st.caption(
+            f"No organization on this page; {total:,} match these filters."
+            + (" Go back to page 1." if page.number > 1 and total else "")
+        )
+    else:
+        st.caption(f"Rows {page.offset + 1:,}–{page.offset + len(frame):,} of {total:,} organization(s).")
     shown = [
         "name",
         "faith_tradition",
@@ -153,10 +201,11 @@ with list_tab:
             "contact_email": "E-mail",
         },
     )
-    csv_download(
-        export_frame(database_url, show_contacts, filters),
-        label="Download these organizations (CSV)",
+    st.download_button(
+        f"Download all {total:,} matching organizations (CSV)",
+        data=lambda: export_csv(show_contacts, filters),
         file_name=f"directory-{dt.date.today():%Y-%m-%d}.csv",
+        mime="text/csv",
         key=state.DIR_EXPORT,
     )
 
@@ -187,7 +236,7 @@ TEXT_FIELDS = (
 )
 
 with edit_tab:
-    labels = choices(database_url)
+    labels = edit_choices()
     if (pending := st.session_state.pop(state.DIR_EDIT_PENDING, None)) is not None:
         st.session_state[state.DIR_EDIT_PICK] = pending
     picked = st.selectbox(
@@ -436,15 +485,20 @@ with import_tab:
 # --- map ---------------------------------------------------------------------------------------------
 with map_tab:
     st.caption("The organizations in the list (same filters), clustered. Hover a marker for its name.")
-    st_folium(maps.directory_map(frame), key=state.DIR_MAP, height=560, width=None, returned_objects=[])
-    missing = maps.not_on_map(frame)
-    if len(missing):
-        st.caption(
-            f"{len(missing)} organization(s) are not on the map (no location, or outside New York City):"
+    # st.tabs runs every tab's code on every rerun: the map (megabytes of HTML at scale) is built on request.
+    if st.toggle(f"Show the map ({total:,} organization(s))", key=state.DIR_SHOW_MAP):
+        everything = map_frame(database_url, filters)
+        st_folium(
+            maps.directory_map(everything), key=state.DIR_MAP, height=560, width=None, returned_objects=[]
         )
-        st.dataframe(
-            missing[["name", "address", "zip_code", "location_note"]],
-            hide_index=True,
-            width="stretch",
-            key=state.DIR_NOT_ON_MAP,
-        )
+        missing = maps.not_on_map(everything)
+        if len(missing):
+            st.caption(
+                f"{len(missing)} organization(s) are not on the map (no location, or outside New York City):"
+            )
+            st.dataframe(
+                missing[["name", "address", "zip_code", "location_note"]],
+                hide_index=True,
+                width="stretch",
+                key=state.DIR_NOT_ON_MAP,
+            )

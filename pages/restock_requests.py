@@ -12,9 +12,11 @@ from outreach import inventory, restock_queue, restock_triage
 from outreach.auth import STAFF
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
+from outreach.config import settings
 from outreach.models import REQUEST_STATUSES
 from outreach.ui import restock_panels, state
 from outreach.ui.guards import require_role
+from outreach.ui.paging import pager
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.restock_panels import act
 from outreach.ui.widgets import csv_bytes, escape_markdown, show_flash
@@ -22,30 +24,34 @@ from outreach.ui.widgets import csv_bytes, escape_markdown, show_flash
 user = require_role(*STAFF)
 actor = user["username"]
 sessions = get_sessions()
+database_url = settings().database_url
 AGES = {0: "Any age", 2: "Waiting 2+ days", 7: "Waiting 7+ days", 14: "Waiting 14+ days"}
 
 
+def filter_arguments(statuses: tuple[str, ...], borough: str, language: str, age: int) -> dict:
+    return {
+        "statuses": statuses,
+        "borough": borough or None,
+        "language": language or None,
+        "min_age_days": age,
+    }
+
+
+# Keyed by the database URL, the filters and the page; run_write clears them all.
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def cached_queue(statuses: tuple[str, ...], borough: str, language: str, age: int) -> pd.DataFrame:
-    return restock_queue.queue(
-        get_sessions(),
-        statuses=statuses,
-        borough=borough or None,
-        language=language or None,
-        min_age_days=age,
-    )
+def cached_queue(url: str, filters: tuple, offset: int, limit: int) -> pd.DataFrame:
+    return restock_queue.queue(get_sessions(), **filter_arguments(*filters), limit=limit, offset=offset)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def cached_export(statuses: tuple[str, ...], borough: str, language: str, age: int) -> bytes:
-    frame = restock_queue.export_frame(
-        get_sessions(),
-        statuses=statuses,
-        borough=borough or None,
-        language=language or None,
-        min_age_days=age,
-    )
-    return csv_bytes(frame)
+def cached_count(url: str, filters: tuple) -> int:
+    return restock_queue.queue_count(get_sessions(), **filter_arguments(*filters))
+
+
+def export_csv(filters: tuple) -> bytes:
+    """Every filtered request (all pages), one row per line. A callable for st.download_button: built when
+    the button is pressed, not on every rerun."""
+    return csv_bytes(restock_queue.export_frame(sessions, **filter_arguments(*filters)))
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -90,24 +96,32 @@ def show_queue() -> None:
     )
     age = far.selectbox("Age", list(AGES), format_func=AGES.__getitem__, key=state.REQ_FILTER_AGE)
     filters = (tuple(statuses), borough, language, age)
-    frame = cached_queue(*filters)
+    total = cached_count(database_url, filters)
+    page = pager(state.REQ_PAGE, filters=filters)
+    frame = cached_queue(database_url, filters, page.offset, page.size)
+    if not frame.empty:
+        st.caption(
+            f"Rows {page.offset + 1:,}–{page.offset + len(frame):,} of {total:,} request(s), oldest first."
+        )
+    elif total:
+        st.caption(f"No request on this page; {total:,} match these filters. Go back to page 1.")
     st.dataframe(frame.drop(columns=["request_id", "organization_id"]), hide_index=True, width="stretch")
     st.download_button(
-        "Download requests (CSV)",
-        data=cached_export(*filters),
+        f"Download all {total:,} matching requests (CSV)",
+        data=lambda: export_csv(filters),
         file_name="restock-requests.csv",
         mime="text/csv",
         key=state.REQ_EXPORT,
     )
     if frame.empty:
-        st.info("No requests match these filters.")
+        st.info("No requests match these filters." if not total else "Nothing on this page.")
         return
-    labels = {
-        int(row.request_id): f"{row.reference} · {row.organization} · {row.status.replace('_', ' ')}"
-        for row in frame.itertuples()
-    }
+    # Labels must not change when the request does (no status here): Streamlit keeps a selectbox's choice by
+    # its label, so a changed label silently switched the coordinator to another request on the next click.
+    labels = {int(row.request_id): f"{row.reference} · {row.organization}" for row in frame.itertuples()}
+    # Labels by .get: a choice kept from another page or request may be gone from these options.
     selected = st.selectbox(
-        "Work on request", list(labels), format_func=labels.__getitem__, key=state.REQ_SELECTED
+        "Work on request", list(labels), format_func=lambda i: labels.get(i, f"#{i}"), key=state.REQ_SELECTED
     )
     if selected is not None:
         show_request(int(selected))
@@ -271,13 +285,16 @@ def show_substitute(detail: dict, lines: pd.DataFrame) -> None:
     with st.expander("Substitute an item"), st.form(state.REQ_SUBSTITUTE_FORM):
         line_labels = {int(r.line_id): unit_name(r) for r in lines.itertuples()}
         line_id = st.selectbox(
-            "Line", list(line_labels), format_func=line_labels.__getitem__, key=state.REQ_SUBSTITUTE_LINE
+            "Line",
+            list(line_labels),
+            format_func=lambda i: line_labels.get(i, f"#{i}"),
+            key=state.REQ_SUBSTITUTE_LINE,
         )
         unit_labels = {int(r.unit_id): unit_name(r) for r in choices.itertuples()}
         unit_id = st.selectbox(
             "Replace with",
             list(unit_labels),
-            format_func=unit_labels.__getitem__,
+            format_func=lambda i: unit_labels.get(i, f"#{i}"),
             key=state.REQ_SUBSTITUTE_UNIT,
         )
         reason = st.text_input("Reason", key=state.REQ_SUBSTITUTE_REASON, max_chars=500)

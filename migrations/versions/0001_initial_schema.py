@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 00:45:12.096976
+Create Date: 2026-11-22 01:40:13.783460
 """
 
 from collections.abc import Sequence
@@ -259,6 +259,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_restock_requests_status"), ["status"], unique=False)
         batch_op.create_index(
+            "ix_restock_requests_status_created", ["status", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
             "ix_restock_requests_status_organization", ["status", "organization_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_restock_requests_token_id"), ["token_id"], unique=False)
@@ -317,6 +320,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("restock_request_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_restock_request_lines_request_id"), ["request_id"], unique=False)
+        batch_op.create_index(
+            "ix_restock_request_lines_unit_request", ["unit_id", "request_id"], unique=False
+        )
 
     op.create_table(
         "shipments",
@@ -376,6 +382,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("shipment_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shipment_lines_shipment_id"), ["shipment_id"], unique=False)
+        batch_op.create_index("ix_shipment_lines_unit", ["unit_id", "shipment_id", "quantity"], unique=False)
 
     op.create_table(
         "stock_movements",
@@ -427,6 +434,7 @@ def downgrade() -> None:
 
     op.drop_table("stock_movements")
     with op.batch_alter_table("shipment_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_shipment_lines_unit")
         batch_op.drop_index(batch_op.f("ix_shipment_lines_shipment_id"))
 
     op.drop_table("shipment_lines")
@@ -437,6 +445,7 @@ def downgrade() -> None:
 
     op.drop_table("shipments")
     with op.batch_alter_table("restock_request_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_restock_request_lines_unit_request")
         batch_op.drop_index(batch_op.f("ix_restock_request_lines_request_id"))
 
     op.drop_table("restock_request_lines")
@@ -444,6 +453,7 @@ def downgrade() -> None:
     with op.batch_alter_table("restock_requests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_restock_requests_token_id"))
         batch_op.drop_index("ix_restock_requests_status_organization")
+        batch_op.drop_index("ix_restock_requests_status_created")
         batch_op.drop_index(batch_op.f("ix_restock_requests_status"))
         batch_op.drop_index(batch_op.f("ix_restock_requests_organization_id"))
         batch_op.drop_index(batch_op.f("ix_restock_requests_created_at"))

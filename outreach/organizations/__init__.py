@@ -11,6 +11,7 @@ CSV import lives in `outreach.directory_import`; geocoding in `outreach.geocodin
 from outreach.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, clean_fields
 from outreach.organizations.listing import (
+    count_organizations,
     districts_in_use,
     export_frame,
     faith_traditions,
@@ -34,6 +35,7 @@ __all__ = [
     "STATUSES",
     "Placement",
     "clean_fields",
+    "count_organizations",
     "create_organization",
     "districts_in_use",
     "export_frame",

@@ -6,8 +6,10 @@ Contact details (name, phone, e-mail of the contact person) are only in a frame 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from outreach.addresses import normalize_key
 from outreach.catalog import borough as borough_of
@@ -65,13 +67,35 @@ EXPORT_COLUMNS = (
 )
 
 
-def organization_choices(sessions: SessionFactory, *, active_only: bool = True) -> pd.DataFrame:
-    """Id, name and borough for pickers (no contact details)."""
+def organization_choices(
+    sessions: SessionFactory,
+    *,
+    active_only: bool = True,
+    search: str | None = None,
+    ids: list[int] | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Id, name and borough for pickers (no contact details); `search` narrows them as the directory's
+    search does, `ids` picks given ones, `limit` keeps the first by name (pickers past a few hundred)."""
     statement = select(
         Organization.id, Organization.name, Organization.borough, Organization.status
-    ).order_by(Organization.name)
+    ).order_by(Organization.name, Organization.id)
     if active_only:
         statement = statement.where(Organization.status == "active")
+    if search:
+        statement = _filtered(
+            statement,
+            search=search,
+            borough=None,
+            community_district=None,
+            language=None,
+            faith_tradition=None,
+            status=None,
+        )
+    if ids is not None:
+        statement = statement.where(Organization.id.in_(ids))
+    if limit is not None:
+        statement = statement.limit(limit)
     return read_frame(sessions, statement)
 
 
@@ -116,17 +140,18 @@ def _filtered(
     return statement
 
 
-def _languages(sessions: SessionFactory, ids: list[int]) -> dict[int, str]:
-    """'bn, en' per organization (joined in pandas: string aggregation differs between databases)."""
-    if not ids:
+def _languages(sessions: SessionFactory, ids: list[int] | Select) -> dict[int, str]:
+    """'bn, en' per organization: `ids` is a page's id list or, for a whole filtered set, a SELECT of ids
+    (a subquery, not a list: a list of 50,000 bound parameters is past SQLite's limit). Joined in pandas:
+    string aggregation differs between databases."""
+    if isinstance(ids, list) and not ids:
         return {}
     frame = read_frame(
         sessions,
-        select(OrganizationLanguage.organization_id, OrganizationLanguage.language).order_by(
-            OrganizationLanguage.organization_id, OrganizationLanguage.language
-        ),
+        select(OrganizationLanguage.organization_id, OrganizationLanguage.language)
+        .where(OrganizationLanguage.organization_id.in_(ids))
+        .order_by(OrganizationLanguage.organization_id, OrganizationLanguage.language),
     )
-    frame = frame[frame["organization_id"].isin(ids)]
     return frame.groupby("organization_id")["language"].agg(", ".join).to_dict()
 
 
@@ -140,25 +165,36 @@ def list_organizations(
     language: str | None = None,
     faith_tradition: str | None = None,
     status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """The directory, filtered, ordered by name. `languages` is a 'bn, en' string; `district` is 'QN 03'."""
+    """The directory, filtered, ordered by name. `languages` is a 'bn, en' string; `district` is 'QN 03'.
+
+    `limit`/`offset` give one page (filters and order applied in SQL first); without them, every match.
+    """
+    filters: dict[str, Any] = {
+        "search": search,
+        "borough": borough,
+        "community_district": community_district,
+        "language": language,
+        "faith_tradition": faith_tradition,
+        "status": status,
+    }
     table = Organization.__table__.c
     names = [name for name in LIST_COLUMNS if name in table]
     if include_contacts:
         names += list(CONTACT_FIELDS)
     columns = [table[name] for name in names]
-    statement = _filtered(
-        select(*columns).order_by(Organization.name_key, Organization.id),
-        search=search,
-        borough=borough,
-        community_district=community_district,
-        language=language,
-        faith_tradition=faith_tradition,
-        status=status,
-    )
+    statement = _filtered(select(*columns).order_by(Organization.name_key, Organization.id), **filters)
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    elif offset:
+        statement = statement.offset(offset)
     frame = read_frame(sessions, statement)
-    spoken = _languages(sessions, [int(value) for value in frame["id"].tolist()])
-    frame["languages"] = pd.Series([spoken.get(int(value), "") for value in frame["id"]], dtype=object)
+    paged = limit is not None or offset
+    ids = [int(value) for value in frame["id"].tolist()]
+    spoken = _languages(sessions, ids if paged else _filtered(select(Organization.id), **filters))
+    frame["languages"] = pd.Series([spoken.get(value, "") for value in ids], dtype=object)
     frame["community_district"] = frame["community_district"].astype("Int64")
     frame["district"] = [
         "" if pd.isna(code) else district_label(int(code)) for code in frame["community_district"]
@@ -167,6 +203,29 @@ def list_organizations(
     if include_contacts:
         wanted += list(CONTACT_FIELDS)
     return frame[wanted]
+
+
+def count_organizations(
+    sessions: SessionFactory,
+    *,
+    search: str | None = None,
+    borough: str | None = None,
+    community_district: int | None = None,
+    language: str | None = None,
+    faith_tradition: str | None = None,
+    status: str | None = None,
+) -> int:
+    """How many organizations `list_organizations` returns with the same filters (for "rows X–Y of N")."""
+    statement = _filtered(
+        select(func.count()).select_from(Organization),
+        search=search,
+        borough=borough,
+        community_district=community_district,
+        language=language,
+        faith_tradition=faith_tradition,
+        status=status,
+    )
+    return int(read_frame(sessions, statement).iloc[0, 0])
 
 
 def export_frame(sessions: SessionFactory, *, include_contacts: bool, **filters: object) -> pd.DataFrame:

@@ -213,3 +213,10 @@ PLAN_LINES_PAGE = "plan_lines_page"
 DOC_PICK_LIST = "doc_pick_list"
 DOC_PACKING_SLIP = "doc_packing_slip"
 DOC_POSTER = "doc_poster"
+
+# --- directory and restock queue paging (issue 7): paging keys get "_size", "_number", "_filters"
+DIR_PAGE = "dir_page"
+DIR_SHOW_MAP = "dir_show_map"  # the Map tab builds the map only when this is on (st.tabs runs every tab)
+REQ_PAGE = "req_page"
+COV_TABLE_PAGE = "cov_table_page"
+DIR_EDIT_SEARCH = "dir_edit_search"  # past a few hundred organizations, the edit picker searches first

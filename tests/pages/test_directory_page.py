@@ -9,7 +9,7 @@ import pytest
 
 from outreach import maps, organizations
 from outreach.geocoding import ZipCentroidGeocoder
-from outreach.ui import state
+from outreach.ui import paging, pickers, state
 from tests.pages.conftest import open_page, page_text
 from tests.test_directory_import import MIXED
 from tests.test_organizations import PAYLOAD, TEN_SCRIPTS
@@ -184,3 +184,59 @@ def test_saving_over_someone_elses_later_edit_is_refused(directory):
     assert any("changed by someone else" in error.value for error in at.error)
     org = organizations.get_organization(sessions, ids["ru"])
     assert (org.notes, org.faith_tradition) == ("ada's note", None)
+
+
+# --- paging at scale (issue 7) ---------------------------------------------------------------------------
+
+
+def test_the_list_comes_a_page_at_a_time_and_counts_every_match(directory, monkeypatch):
+    sessions, _ids = directory
+    monkeypatch.setattr(paging, "PAGE_SIZES", (4, 8))
+    monkeypatch.setattr(paging, "DEFAULT_PAGE_SIZE", 4)
+    everyone = organizations.list_organizations(sessions, include_contacts=False)["name"].tolist()
+    at = open_page(PAGE, "coordinator")
+    assert _table(at)["name"].tolist() == everyone[:4]
+    assert "Rows 1–4 of 11 organization(s)." in page_text(at)
+    at.number_input(key=f"{state.DIR_PAGE}_number").set_value(2).run()
+    assert _table(at)["name"].tolist() == everyone[4:8]  # page 2: the next rows, by name
+    assert "Rows 5–8 of 11" in page_text(at)
+    at.number_input(key=f"{state.DIR_PAGE}_number").set_value(3).run()
+    assert _table(at)["name"].tolist() == everyone[8:]
+    # A filter goes back to page 1 and the count follows it.
+    at.selectbox(key=state.DIR_FILTER_BOROUGH).select("Bronx").run()
+    assert at.number_input(key=f"{state.DIR_PAGE}_number").value == 1
+    assert set(_table(at)["borough"]) == {"Bronx"} and "Rows 1–3 of 3 organization(s)." in page_text(at)
+    assert at.get("download_button")[0].proto.label == "Download all 3 matching organizations (CSV)"
+
+
+def _components(at):
+    """Custom components on the page (the folium map is the only one)."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    return [element for element in walk(at._tree) if getattr(element, "type", "") == "component_instance"]
+
+
+def test_the_map_is_built_only_on_request(directory):
+    at = open_page(PAGE, "coordinator")
+    assert not _components(at)  # st.tabs runs every tab: the map must not be built unasked
+    at.toggle(key=state.DIR_SHOW_MAP).set_value(True).run()
+    assert not at.exception, at.exception
+    assert len(_components(at)) == 1
+    assert "Show the map (11 organization(s))" in at.toggle(key=state.DIR_SHOW_MAP).label
+
+
+def test_a_large_directory_is_searched_before_editing(directory, monkeypatch):
+    _sessions, ids = directory
+    monkeypatch.setattr(pickers, "LIST_ALL_UP_TO", 3)  # eleven organizations count as "large" here
+    at = open_page(PAGE, "coordinator")
+    at.text_input(key=state.DIR_EDIT_SEARCH).input("église").run()
+    assert at.selectbox(key=state.DIR_EDIT_PICK).options == [
+        "➕ New organization",
+        f"{TEN_SCRIPTS['fr']} (Brooklyn)",
+    ]
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["fr"]).run()
+    assert at.text_input(key=state.DIR_EDIT_NAME).value == TEN_SCRIPTS["fr"]

@@ -1,0 +1,65 @@
+"""The directory read in pages: SQL paging by name, a COUNT that agrees with the filters, a full export."""
+
+from __future__ import annotations
+
+import pytest
+
+from outreach import organizations
+
+
+@pytest.fixture
+def sixty(sessions, ref):
+    """60 organizations named 'Org 00'..'Org 59': even ones in Queens serving Spanish, odd ones in the Bronx."""
+    for number in range(60):
+        even = number % 2 == 0
+        organizations.create_organization(
+            sessions,
+            name=f"Org {number:02d}",
+            borough="Queens" if even else "Bronx",
+            languages=["es"] if even else ["en", "bn"],
+            address=f"{number} Main Street",
+            actor="t",
+        )
+    return [f"Org {number:02d}" for number in range(60)]
+
+
+def test_pages_follow_each_other_by_name(sessions, sixty):
+    pages = [
+        organizations.list_organizations(sessions, include_contacts=False, limit=25, offset=offset)
+        for offset in (0, 25, 50)
+    ]
+    assert [len(page) for page in pages] == [25, 25, 10]
+    assert [name for page in pages for name in page["name"]] == sixty
+    # Each row's languages are its own (read for the page's ids only): even numbers Spanish, odd ones not.
+    assert pages[2]["languages"].tolist() == ["es", "bn, en"] * 5
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"borough": "Queens"},
+        {"language": "bn"},
+        {"search": "org 1"},
+        {"search": "4 main"},
+        {"status": "paused"},
+    ],
+)
+def test_count_and_export_agree_with_the_listed_rows(sessions, sixty, filters):
+    listed = organizations.list_organizations(sessions, include_contacts=True, **filters)
+    assert organizations.count_organizations(sessions, **filters) == len(listed)
+    page = organizations.list_organizations(sessions, include_contacts=True, limit=5, offset=5, **filters)
+    assert page["name"].tolist() == listed["name"].tolist()[5:10]
+    export = organizations.export_frame(sessions, include_contacts=True, **filters)  # the whole set, unpaged
+    assert export["name"].tolist() == listed["name"].tolist()
+    assert export["languages"].tolist() == listed["languages"].str.replace(", ", "; ").tolist()
+
+
+def test_filters_in_sql_pick_the_right_rows(sessions, sixty):
+    assert organizations.count_organizations(sessions, borough="Queens") == 30
+    assert organizations.count_organizations(sessions, language="bn", borough="Queens") == 0
+    assert organizations.count_organizations(sessions, search="org 1") == 10  # Org 10..Org 19
+    found = organizations.list_organizations(
+        sessions, include_contacts=False, language="es", limit=3, offset=3
+    )
+    assert found["name"].tolist() == ["Org 06", "Org 08", "Org 10"]
