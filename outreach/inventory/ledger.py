@@ -1,29 +1,25 @@
-"""The stock ledger: receive, adjust, count, transfer, reserve; balances derived from movements.
+"""The ledger itself: the one way stock changes (a ledger row and a balance update in one transaction).
 
-Every change writes a ledger row and updates the balance row in the same transaction, with a conditional
-UPDATE whose row count is checked. The CHECK constraints on `stock_balances` make a negative balance
-impossible even if a bug slipped past the condition.
+Every change updates the balance row with a conditional UPDATE whose row count is checked; the CHECK
+constraints on `stock_balances` make a negative balance impossible even if a bug slipped past the condition.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
-import pandas as pd
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from outreach import audit
-from outreach.catalog import borough as borough_of
 from outreach.catalog import language as language_of
 from outreach.catalog import material as material_of
-from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.db import SessionFactory, utcnow
 from outreach.errors import InvalidInput, NotFound, OutOfStock
-from outreach.models import Edition, Location, StockBalance, StockMovement, StockUnit
+from outreach.models import Location, StockBalance, StockMovement, StockUnit
 from outreach.quantities import parse_quantity, parse_signed_quantity
 
 # Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
@@ -37,128 +33,6 @@ def _text(value: str | None, *, field: str, required: bool = False, limit: int =
     if len(cleaned) > limit:
         raise InvalidInput(f"{field} is {len(cleaned):,} characters; keep it under {limit}.")
     return cleaned or None
-
-
-# --- catalog rows -------------------------------------------------------------------------------------
-
-
-def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: str) -> int:
-    code = _text(code, field="Edition code", required=True, limit=40) or ""
-    with sessions.begin() as session:
-        if session.scalar(select(Edition.id).where(Edition.code == code)):
-            raise InvalidInput(f"Edition {code!r} already exists. Choose another code.")
-        edition = Edition(code=code, title=_text(title, field="Title", limit=200) or code)
-        session.add(edition)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="edition",
-            entity_id=edition.id,
-            after={"code": code, "title": edition.title},
-        )
-        return edition.id
-
-
-def retire_edition(sessions: SessionFactory, *, edition_id: int, reason: str, actor: str) -> None:
-    reason_text = _text(reason, field="Reason for retiring", required=True)
-    with sessions.begin() as session:
-        edition = session.get(Edition, edition_id)
-        if edition is None:
-            raise NotFound(f"Edition #{edition_id} does not exist.")
-        before = {"status": edition.status}
-        edition.status, edition.retired_reason, edition.retired_at = "retired", reason_text, utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="retire",
-            entity="edition",
-            entity_id=edition_id,
-            before=before,
-            after={"status": "retired", "reason": reason_text},
-        )
-
-
-def ensure_unit(
-    sessions: SessionFactory,
-    *,
-    material: str,
-    language: str,
-    edition_id: int,
-    actor: str,
-    low_stock_threshold: int = 0,
-) -> int:
-    """Return the stock unit for material x language x edition, creating it if needed."""
-    material_of(material)
-    language_of(language)
-    threshold = parse_quantity(low_stock_threshold, field="Low-stock threshold", allow_zero=True)
-    with sessions.begin() as session:
-        if session.get(Edition, edition_id) is None:
-            raise NotFound(f"Edition #{edition_id} does not exist.")
-        existing = session.scalar(
-            select(StockUnit.id).where(
-                StockUnit.material == material,
-                StockUnit.language == language,
-                StockUnit.edition_id == edition_id,
-            )
-        )
-        if existing:
-            return existing
-        unit = StockUnit(
-            material=material,
-            language=language,
-            edition_id=edition_id,
-            low_stock_threshold=threshold,
-        )
-        session.add(unit)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="stock_unit",
-            entity_id=unit.id,
-            after={"material": material, "language": language, "edition_id": edition_id},
-        )
-        return unit.id
-
-
-def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
-    clean = _text(name, field="Depot name", required=True, limit=120) or ""
-    borough = borough_of(borough).name if borough else None  # "bk" -> "Brooklyn"; unknown is refused
-    with sessions.begin() as session:
-        if session.scalar(select(Location.id).where(Location.name == clean)):
-            raise InvalidInput(f"A depot named {clean!r} already exists.")
-        location = Location(name=clean, borough=borough)
-        session.add(location)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="location",
-            entity_id=location.id,
-            after={"name": clean, "borough": borough},
-        )
-        return location.id
-
-
-def set_low_stock_threshold(sessions: SessionFactory, *, unit_id: int, threshold: object, actor: str) -> None:
-    value = parse_quantity(threshold, field="Low-stock threshold", allow_zero=True)
-    with sessions.begin() as session:
-        unit = _unit(session, unit_id)
-        before = unit.low_stock_threshold
-        unit.low_stock_threshold = value
-        audit.record(
-            session,
-            actor=actor,
-            action="set_threshold",
-            entity="stock_unit",
-            entity_id=unit_id,
-            before={"low_stock_threshold": before},
-            after={"low_stock_threshold": value},
-        )
 
 
 # --- the one way stock changes ------------------------------------------------------------------------
@@ -462,180 +336,3 @@ def release(session: Session, *, unit_id: int, location_id: int, quantity: int, 
             reserved_change=-amount,
             actor=actor,
         )
-
-
-# --- reads --------------------------------------------------------------------------------------------
-
-
-def units(sessions: SessionFactory, *, include_retired: bool = True) -> pd.DataFrame:
-    statement = (
-        select(
-            StockUnit.id.label("unit_id"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            Edition.status.label("edition_status"),
-            StockUnit.low_stock_threshold,
-        )
-        .join(Edition, Edition.id == StockUnit.edition_id)
-        .order_by(StockUnit.language, StockUnit.material, Edition.code)
-    )
-    if not include_retired:
-        statement = statement.where(Edition.status == "active")
-    return read_frame(sessions, statement)
-
-
-def locations(sessions: SessionFactory) -> pd.DataFrame:
-    return read_frame(
-        sessions,
-        select(Location.id.label("location_id"), Location.name, Location.borough)
-        .where(Location.active.is_(True))
-        .order_by(Location.id),
-    )
-
-
-def editions(sessions: SessionFactory) -> pd.DataFrame:
-    return read_frame(
-        sessions,
-        select(
-            Edition.id.label("edition_id"),
-            Edition.code,
-            Edition.title,
-            Edition.status,
-            Edition.retired_reason,
-        ).order_by(Edition.id),
-    )
-
-
-def stock_levels(
-    sessions: SessionFactory,
-    *,
-    language: str | None = None,
-    material: str | None = None,
-    location_id: int | None = None,
-) -> pd.DataFrame:
-    """On hand, reserved and available per unit (summed over depots unless one is chosen)."""
-    on_hand = func.coalesce(func.sum(StockBalance.on_hand), 0)
-    reserved = func.coalesce(func.sum(StockBalance.reserved), 0)
-    join_condition = StockBalance.unit_id == StockUnit.id
-    if location_id is not None:
-        join_condition = and_(join_condition, StockBalance.location_id == location_id)
-    statement = (
-        select(
-            StockUnit.id.label("unit_id"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            Edition.status.label("edition_status"),
-            on_hand.label("on_hand"),
-            reserved.label("reserved"),
-            (on_hand - reserved).label("available"),
-            StockUnit.low_stock_threshold,
-            case(
-                (and_(Edition.status == "active", on_hand - reserved <= StockUnit.low_stock_threshold), True),
-                else_=False,
-            ).label("low"),
-        )
-        .join(Edition, Edition.id == StockUnit.edition_id)
-        .outerjoin(StockBalance, join_condition)
-        .group_by(
-            StockUnit.id,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code,
-            Edition.status,
-            StockUnit.low_stock_threshold,
-        )
-        .order_by(StockUnit.language, StockUnit.material, Edition.code)
-    )
-    if language:
-        statement = statement.where(StockUnit.language == language)
-    if material:
-        statement = statement.where(StockUnit.material == material)
-    frame = read_frame(sessions, statement)
-    frame["low"] = frame["low"].astype(bool)
-    return frame
-
-
-def balances(sessions: SessionFactory) -> pd.DataFrame:
-    """Every balance row, per unit and depot."""
-    statement = (
-        select(
-            StockBalance.unit_id,
-            StockBalance.location_id,
-            Location.name.label("depot"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            StockBalance.on_hand,
-            StockBalance.reserved,
-            (StockBalance.on_hand - StockBalance.reserved).label("available"),
-        )
-        .join(StockUnit, StockUnit.id == StockBalance.unit_id)
-        .join(Edition, Edition.id == StockUnit.edition_id)
-        .join(Location, Location.id == StockBalance.location_id)
-        .order_by(StockBalance.unit_id, StockBalance.location_id)
-    )
-    return read_frame(sessions, statement)
-
-
-def low_stock(sessions: SessionFactory) -> pd.DataFrame:
-    levels = stock_levels(sessions)
-    return levels[levels["low"]].reset_index(drop=True)
-
-
-def movements(
-    sessions: SessionFactory,
-    *,
-    unit_id: int | None = None,
-    location_id: int | None = None,
-    kind: str | None = None,
-    language: str | None = None,
-    since: dt.datetime | None = None,
-    limit: int | None = 1_000,
-    offset: int = 0,
-) -> pd.DataFrame:
-    """Ledger history, newest first; `limit`/`offset` page through it (`limit=None`: all of it)."""
-    statement = (
-        select(
-            StockMovement.id,
-            StockMovement.created_at,
-            StockMovement.kind,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            Location.name.label("depot"),
-            StockMovement.quantity,
-            StockMovement.reason,
-            StockMovement.reference,
-            StockMovement.shipment_id,
-            StockMovement.actor,
-        )
-        .join(StockUnit, StockUnit.id == StockMovement.unit_id)
-        .join(Edition, Edition.id == StockUnit.edition_id)
-        .join(Location, Location.id == StockMovement.location_id)
-        .order_by(StockMovement.id.desc())
-    )
-    if limit is not None:
-        statement = statement.limit(limit)
-    if offset:
-        statement = statement.offset(offset)
-    if unit_id is not None:
-        statement = statement.where(StockMovement.unit_id == unit_id)
-    if location_id is not None:
-        statement = statement.where(StockMovement.location_id == location_id)
-    if kind:
-        statement = statement.where(StockMovement.kind == kind)
-    if language:
-        statement = statement.where(StockUnit.language == language)
-    if since:
-        statement = statement.where(StockMovement.created_at >= since)
-    return read_frame(sessions, statement)
-
-
-def ledger_totals(sessions: SessionFactory) -> pd.DataFrame:
-    """Sum of ledger rows per unit and depot (for checking balances against the ledger)."""
-    statement = select(
-        StockMovement.unit_id, StockMovement.location_id, func.sum(StockMovement.quantity).label("quantity")
-    ).group_by(StockMovement.unit_id, StockMovement.location_id)
-    return read_frame(sessions, statement)

@@ -1,0 +1,136 @@
+"""The rows the ledger counts: editions (retired ones are never shipped), stock units, depots, thresholds."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from outreach import audit
+from outreach.catalog import borough as borough_of
+from outreach.catalog import language as language_of
+from outreach.catalog import material as material_of
+from outreach.db import SessionFactory, utcnow
+from outreach.errors import InvalidInput, NotFound
+from outreach.inventory.ledger import _text, _unit
+from outreach.models import Edition, Location, StockUnit
+from outreach.quantities import parse_quantity
+
+# --- catalog rows -------------------------------------------------------------------------------------
+
+
+def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: str) -> int:
+    code = _text(code, field="Edition code", required=True, limit=40) or ""
+    with sessions.begin() as session:
+        if session.scalar(select(Edition.id).where(Edition.code == code)):
+            raise InvalidInput(f"Edition {code!r} already exists. Choose another code.")
+        edition = Edition(code=code, title=_text(title, field="Title", limit=200) or code)
+        session.add(edition)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="edition",
+            entity_id=edition.id,
+            after={"code": code, "title": edition.title},
+        )
+        return edition.id
+
+
+def retire_edition(sessions: SessionFactory, *, edition_id: int, reason: str, actor: str) -> None:
+    reason_text = _text(reason, field="Reason for retiring", required=True)
+    with sessions.begin() as session:
+        edition = session.get(Edition, edition_id)
+        if edition is None:
+            raise NotFound(f"Edition #{edition_id} does not exist.")
+        before = {"status": edition.status}
+        edition.status, edition.retired_reason, edition.retired_at = "retired", reason_text, utcnow()
+        audit.record(
+            session,
+            actor=actor,
+            action="retire",
+            entity="edition",
+            entity_id=edition_id,
+            before=before,
+            after={"status": "retired", "reason": reason_text},
+        )
+
+
+def ensure_unit(
+    sessions: SessionFactory,
+    *,
+    material: str,
+    language: str,
+    edition_id: int,
+    actor: str,
+    low_stock_threshold: int = 0,
+) -> int:
+    """Return the stock unit for material x language x edition, creating it if needed."""
+    material_of(material)
+    language_of(language)
+    threshold = parse_quantity(low_stock_threshold, field="Low-stock threshold", allow_zero=True)
+    with sessions.begin() as session:
+        if session.get(Edition, edition_id) is None:
+            raise NotFound(f"Edition #{edition_id} does not exist.")
+        existing = session.scalar(
+            select(StockUnit.id).where(
+                StockUnit.material == material,
+                StockUnit.language == language,
+                StockUnit.edition_id == edition_id,
+            )
+        )
+        if existing:
+            return existing
+        unit = StockUnit(
+            material=material,
+            language=language,
+            edition_id=edition_id,
+            low_stock_threshold=threshold,
+        )
+        session.add(unit)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="stock_unit",
+            entity_id=unit.id,
+            after={"material": material, "language": language, "edition_id": edition_id},
+        )
+        return unit.id
+
+
+def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
+    clean = _text(name, field="Depot name", required=True, limit=120) or ""
+    borough = borough_of(borough).name if borough else None  # "bk" -> "Brooklyn"; unknown is refused
+    with sessions.begin() as session:
+        if session.scalar(select(Location.id).where(Location.name == clean)):
+            raise InvalidInput(f"A depot named {clean!r} already exists.")
+        location = Location(name=clean, borough=borough)
+        session.add(location)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="location",
+            entity_id=location.id,
+            after={"name": clean, "borough": borough},
+        )
+        return location.id
+
+
+def set_low_stock_threshold(sessions: SessionFactory, *, unit_id: int, threshold: object, actor: str) -> None:
+    value = parse_quantity(threshold, field="Low-stock threshold", allow_zero=True)
+    with sessions.begin() as session:
+        unit = _unit(session, unit_id)
+        before = unit.low_stock_threshold
+        unit.low_stock_threshold = value
+        audit.record(
+            session,
+            actor=actor,
+            action="set_threshold",
+            entity="stock_unit",
+            entity_id=unit_id,
+            before={"low_stock_threshold": before},
+            after={"low_stock_threshold": value},
+        )
