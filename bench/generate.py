@@ -87,7 +87,7 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
     balance: dict[tuple[int, int], int] = defaultdict(int)
     shipments, shipment_lines = [], []
     receipt_size = scale.ledger_rows * 400 // len(units)
-    for (_, language), unit_id in units:
+    for unit_id in (unit for _, unit in units):
         for depot in depots:
             movements.append(
                 dict(
@@ -193,6 +193,12 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
                 for (unit_id, depot), on_hand in balance.items()
             ],
         )
+        if connection.dialect.name == "postgresql":  # explicit ids leave the sequences behind the data
+            for table in (Organization, Shipment, RestockRequest):
+                name = table.__tablename__
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))"
+                )
     timings["insert_s"] = time.perf_counter() - started
     timings.update(
         organizations=len(organizations),

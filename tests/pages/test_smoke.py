@@ -67,4 +67,6 @@ def test_no_page_file_shadows_an_installed_module():
     from pathlib import Path
 
     for path in (Path(__file__).resolve().parents[2] / "pages").glob("*.py"):
-        assert importlib.util.find_spec(path.stem) is None, f"pages/{path.name} shadows the module {path.stem!r}"
+        assert importlib.util.find_spec(path.stem) is None, (
+            f"pages/{path.name} shadows the module {path.stem!r}"
+        )
