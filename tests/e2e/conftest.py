@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+ASSETS = Path(__file__).resolve().parent / "assets"
+# Any URL not on the test server (127.0.0.1).
+OUTSIDE = re.compile(r"^(?!https?://127\.0\.0\.1[:/])https?://")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -31,7 +35,12 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "e2e-demo-password"
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 # A small phone (iPhone SE class): the faith leaders' device.
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+PHONE = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
 # Streamlit marks the app root with the script state; "notRunning" once a rerun has finished.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -144,10 +153,21 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+def offline_web(route) -> None:
+    """Answer the map's CDN requests with the local copies in tests/e2e/assets (Leaflet, MarkerCluster, d3);
+    refuse everything else from outside (tiles, Bootstrap, jQuery, fonts): the tests never use the network."""
+    local = ASSETS / route.request.url.split("?")[0].rsplit("/", 1)[-1]
+    if local.suffix in {".js", ".css", ".png"} and local.is_file():
+        route.fulfill(path=str(local))
+    else:
+        route.abort("internetdisconnected")
+
+
 @contextmanager
 def open_tab(browser, **context_options) -> Iterator[object]:
     """A new browser context (a new Streamlit session: nobody signed in) with one tab."""
     context = browser.new_context(**(context_options or DESKTOP))
+    context.route(OUTSIDE, offline_web)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     try:
@@ -180,8 +200,13 @@ def phone(browser, server):
 
 
 def wait_until_idle(page) -> None:
-    """Wait until Streamlit has finished the current rerun (use after a visible change, not instead)."""
+    """Wait until Streamlit has finished the current rerun and every widget is mounted (use after a visible
+    change, not instead). Widgets' code loads lazily: a skeleton stands in for a moment, so a form's
+    button can be on screen before its inputs are."""
+    from playwright.sync_api import expect
+
     page.locator(IDLE).wait_for()
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
 
 
 def sign_in(page, server: str, username: str) -> None:
@@ -203,3 +228,49 @@ def go_to(page, title: str) -> None:
     """Open a page from the sidebar menu. (page.goto would start a new session: signed out.)"""
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title, level=1).wait_for()
+
+
+def choose(page, label: str | re.Pattern[str], option: str | re.Pattern[str], *, typed: str = "") -> None:
+    """Pick an option of a Streamlit selectbox by its accessible name, typing `typed` first to filter the
+    list (a bare click on a box near the bottom of the window sometimes leaves the list closed)."""
+    wait_until_idle(page)  # a rerun that ends after the click would close the list again
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    if typed:
+        box.press_sequentially(typed)
+    page.get_by_role("option", name=option).first.click()
+
+
+def fresh_link(sessions, *, serving: str) -> tuple[object, str]:
+    """A restock link for an active organization placed in a district, serving `serving` but preferring
+    another language (so the page opens in that one first, and not in Bangla or Urdu), with no link,
+    request or shipment yet (a clean history). Returns (organization, token).
+
+    Made straight in the database: a link is shown once, when it is made, and the demo loader runs in
+    another process."""
+    from sqlalchemy import exists, select
+
+    from outreach import restock_links
+    from outreach.models import Organization, OrganizationLanguage, RestockRequest, RestockToken, Shipment
+
+    with sessions() as session:
+        organization = session.scalars(
+            select(Organization)
+            .where(
+                Organization.status == "active",
+                Organization.community_district.is_not(None),
+                Organization.preferred_language.not_in(["bn", "ur", serving]),
+                exists().where(
+                    OrganizationLanguage.organization_id == Organization.id,
+                    OrganizationLanguage.language == serving,
+                ),
+                ~exists().where(RestockRequest.organization_id == Organization.id),
+                ~exists().where(RestockToken.organization_id == Organization.id),
+                ~exists().where(Shipment.organization_id == Organization.id),
+            )
+            .order_by(Organization.id)
+            .limit(1)
+        ).one()
+        session.expunge(organization)
+    token = restock_links.issue_link(sessions, organization_id=organization.id, actor="e2e-setup")
+    return organization, token

@@ -2,49 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from outreach.ui.navigation import PAGES
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import open_tab, running_server, sign_in, wait_until_idle
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+SECRETS = ("Demo Contact", "Manhattan central depot", "Received from print runs")
 
 
 def _url_path(spec) -> str:
     return spec.url_path or Path(spec.path).stem
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.path)
-def test_anonymous_visitor_opening_a_restricted_url_sees_nothing_restricted(page, server, spec):
-    page.goto(f"{server}/{_url_path(spec)}")
+@pytest.fixture(scope="module")
+def fresh_server(e2e_database_url: str) -> Iterator[str]:
+    """A server of its own that nobody has signed in to: no session, cache or page state from other tests."""
+    with running_server(e2e_database_url) as url:
+        yield url
+
+
+def _assert_nothing_restricted(page) -> None:
     # Depending on how the server routes a first hit, the visitor lands on the sign-in form or on the
     # page's own guard; either way nothing restricted is rendered.
     page.get_by_text("Please sign in").or_(page.get_by_role("button", name="Sign in")).first.wait_for()
-    page.wait_for_timeout(500)
+    wait_until_idle(page)
     assert page.locator("[data-testid='stDataFrame']").count() == 0
-    for secret in ("Demo Contact", "Manhattan central depot", "Received from print runs"):
-        assert secret not in page.content()
+    content = page.content()
+    for secret in SECRETS:
+        assert secret not in content
 
 
-def test_coordinator_signs_in_and_sees_the_dashboard(page, server):
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.path)
+def test_anonymous_visitor_on_a_fresh_server_sees_nothing_restricted(browser, fresh_server, spec):
+    with open_tab(browser) as page:
+        page.goto(f"{fresh_server}/{_url_path(spec)}")
+        _assert_nothing_restricted(page)
+
+
+def test_signing_in_in_one_tab_opens_nothing_in_another(browser, page, server):
+    """Sign-in lives in the Streamlit session, one per tab (websocket): another browser context opening a
+    restricted URL on the same server is an anonymous visitor, whatever other tabs have done."""
     sign_in(page, server, "demo-coordinator")
     page.get_by_role("heading", name="Dashboard").wait_for()
-    page.get_by_text("Received from print runs").wait_for()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "screenshot-dashboard.png"), full_page=True)
-    page.get_by_role("link", name="Inventory").click()
+    with open_tab(browser) as stranger:
+        stranger.goto(f"{server}/inventory")
+        _assert_nothing_restricted(stranger)
+    # The signed-in tab itself is still signed in.
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Inventory").click()
     page.get_by_role("heading", name="Inventory").wait_for()
-    page.screenshot(path=str(DOCS / "screenshot-inventory.png"), full_page=True)
 
 
 def test_organizer_menu_has_no_stock_pages(page, server):
     sign_in(page, server, "demo-organizer")
     page.get_by_role("heading", name="Dashboard").wait_for()
-    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-    assert "Inventory" not in nav and "Shipments" not in nav
-    page.goto(f"{server}/inventory")
-    page.wait_for_timeout(1500)
-    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(nav.get_by_role("link", name="Coverage map")).to_be_visible()
+    for hidden in ("Inventory", "Shipments", "Restock requests", "Directory"):
+        expect(nav.get_by_role("link", name=hidden)).to_have_count(0)
+    page.goto(f"{server}/inventory")  # a new session: signed out, so the guard (or sign-in) answers
+    _assert_nothing_restricted(page)

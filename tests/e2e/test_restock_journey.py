@@ -7,20 +7,25 @@ step says so plainly if an earlier one did not happen.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import exists, select
 
-from outreach import i18n, inventory, restock_links
+from outreach import i18n, inventory
 from outreach.catalog import MATERIALS, district_label
 from outreach.catalog import language as language_of
-from outreach.models import Organization, OrganizationLanguage, RestockRequest, RestockToken, Shipment
-from tests.e2e.conftest import PHONE, go_to, open_tab, screenshot, sign_in, wait_until_idle
+from tests.e2e.conftest import (
+    PHONE,
+    choose,
+    fresh_link,
+    go_to,
+    open_tab,
+    screenshot,
+    sign_in,
+    wait_until_idle,
+)
 
 ITEM = ("flyer", "bn")  # the leader asks for Bangla flyers: the coverage of Bangla is what must change
 PACKS = 2
@@ -28,66 +33,27 @@ UNITS = PACKS * next(m.pack_size for m in MATERIALS if m.code == ITEM[0])
 SCROLL_TOLERANCE = 2  # px: sub-pixel rounding, not a scrollbar
 
 
-def _pick_organization(sessions) -> Organization:
-    """An active organization placed in a district, serving Bangla but preferring another language (so the
-    page opens in that language first), with no link, request or shipment yet (a clean history)."""
-    with sessions() as session:
-        organization = session.scalars(
-            select(Organization)
-            .where(
-                Organization.status == "active",
-                Organization.community_district.is_not(None),
-                Organization.preferred_language.not_in(["bn", "ur"]),
-                exists().where(
-                    OrganizationLanguage.organization_id == Organization.id,
-                    OrganizationLanguage.language == ITEM[1],
-                ),
-                ~exists().where(RestockRequest.organization_id == Organization.id),
-                ~exists().where(RestockToken.organization_id == Organization.id),
-                ~exists().where(Shipment.organization_id == Organization.id),
-            )
-            .order_by(Organization.id)
-            .limit(1)
-        ).one()
-        session.expunge(organization)
-        return organization
+def coverage_view(page, *, area: str, language: str) -> tuple[dict[str, object], str]:
+    """Open the coverage page (signed in) for one language; return the area's figures as the map's tooltip
+    holds them (the same row as the gap table, which is drawn on a canvas) and the map's HTML.
 
-
-def choose(page, label: str | re.Pattern[str], option: str | re.Pattern[str], *, typed: str = "") -> None:
-    """Pick an option of a Streamlit selectbox by its accessible name, typing `typed` first to filter the
-    list (a bare click on a box near the bottom of the window sometimes leaves the list closed)."""
-    wait_until_idle(page)  # a rerun that ends after the click would close the list again
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    if typed:
-        box.press_sequentially(typed)
-    page.get_by_role("option", name=option).first.click()
-
-
-def coverage_view(page, *, area: str, language: str) -> tuple[dict[str, str], dict[str, object], str]:
-    """Open the coverage page (signed in) for one language. Return the gap table's row for the area (read
-    from the CSV the page offers: the table itself is drawn on a canvas), the area's tooltip data from the
-    map, and the map's HTML."""
+    Not the table's CSV download: Streamlit 1.67's lazily built downloads sometimes leave the button
+    spinning and never deliver the file (seen here on the second or third click)."""
     go_to(page, "Coverage map")
     name = language_of(language).english
     choose(page, "Language", re.compile(rf"^{name}\b"), typed=name)
     the_map = page.get_by_test_id("stIFrame")
     expect(the_map).to_have_attribute("title", re.compile(rf"^{name}: "))  # the server has redrawn it
-    wait_until_idle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=re.compile(r"^Download table")).click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
-    matching = [r for r in rows if r["Area"].split(" · ")[0] == area and r["Language"] == name]
-    assert len(matching) == 1, f"no single coverage row for {area} / {language}: {matching or rows[:3]}"
     html = the_map.get_attribute("srcdoc") or ""
     tooltips = [json.loads(block) for block in re.findall(r'"properties": (\{[^{}]*\})', html)]
-    return matching[0], next(t for t in tooltips if str(t.get("label", "")).startswith(f"{area} ·")), html
+    matching = [t for t in tooltips if str(t.get("label", "")).split(" · ")[0] == area]
+    assert len(matching) == 1, f"no single area {area} on the {name} map: {len(tooltips)} areas"
+    return matching[0], html
 
 
 @pytest.fixture(scope="module")
 def journey(browser, server, e2e_sessions) -> dict:
-    organization = _pick_organization(e2e_sessions)
-    token = restock_links.issue_link(e2e_sessions, organization_id=organization.id, actor="e2e-setup")
+    organization, token = fresh_link(e2e_sessions, serving=ITEM[1])
     # A print run at the depot the approval form offers first: the demo data may have handed out every
     # Bangla flyer already, and this journey is about the flow, not about running short.
     units = inventory.units(e2e_sessions, include_retired=False).sort_values("unit_id")
@@ -103,20 +69,22 @@ def journey(browser, server, e2e_sessions) -> dict:
     area = district_label(organization.community_district)
     with open_tab(browser) as page:  # the organizer's view before anything is delivered
         sign_in(page, server, "demo-organizer")
-        before, before_map, _ = coverage_view(page, area=area, language=ITEM[1])
+        before, _ = coverage_view(page, area=area, language=ITEM[1])
     with open_tab(browser) as page:  # a coordinator looks at the queue first: its cached reads must not hide
         sign_in(page, server, "demo-coordinator")  # the request that arrives next
         go_to(page, "Restock requests")
         page.get_by_role("combobox", name="Work on request").wait_for()
-    return {"organization": organization, "token": token, "area": area, "before": before, "before_map": before_map}
+    return {"organization": organization, "token": token, "area": area, "before": before}
 
 
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
+def _number(text: object) -> int:
+    return int(str(text).replace(",", ""))
 
 
 def _direction(page) -> str:
-    return page.locator("[data-testid='stMainBlockContainer']").evaluate("el => getComputedStyle(el).direction")
+    return page.locator("[data-testid='stMainBlockContainer']").evaluate(
+        "el => getComputedStyle(el).direction"
+    )
 
 
 def _assert_no_horizontal_scroll(page) -> None:
@@ -159,7 +127,9 @@ def test_faith_leader_on_a_phone_requests_materials_in_urdu(browser, server, jou
         phone.get_by_role("button", name=i18n.t("form.review", "ur")).click()
 
         phone.get_by_text(i18n.t("confirm.heading", "ur")).wait_for()
-        expect(phone.get_by_text(i18n.t("confirm.total", "ur", packs=PACKS, pieces=f"{UNITS:,}"))).to_be_visible()
+        expect(
+            phone.get_by_text(i18n.t("confirm.total", "ur", packs=PACKS, pieces=f"{UNITS:,}"))
+        ).to_be_visible()
         _assert_no_horizontal_scroll(phone)
         phone.get_by_role("button", name=i18n.t("confirm.send", "ur")).click()
 
@@ -201,6 +171,9 @@ def test_coordinator_claims_approves_ships_and_delivers_the_request(page, server
     for action, done in (("Pack", "packed"), ("Ship", "shipped"), ("Deliver", "delivered")):
         choose(page, "Shipment", re.compile(rf"^#{shipment_id} "), typed=f"#{shipment_id}")
         page.get_by_text(re.compile(rf"Shipment #{shipment_id} is ")).first.wait_for()
+        expect(page.get_by_role("combobox", name="Shipment")).to_have_value(
+            re.compile(re.escape(journey["organization"].name))  # the leader's shipment, not another
+        )
         page.get_by_role("radio", name=action).check(force=True)
         page.get_by_role("button", name="Confirm").click()
         page.get_by_text(f"Shipment #{shipment_id}: {action.lower()} done.").first.wait_for()
@@ -219,14 +192,20 @@ def test_coordinator_claims_approves_ships_and_delivers_the_request(page, server
 def test_organizer_sees_the_delivery_counted_on_the_coverage_map(page, server, journey):
     _needs(journey, "shipment_id", "the coordinator's delivery")
     sign_in(page, server, "demo-organizer")
-    after, after_map, html = coverage_view(page, area=journey["area"], language=ITEM[1])
-    before, before_map = journey["before"], journey["before_map"]
-    assert _number(after["Delivered"]) == _number(before["Delivered"]) + UNITS
-    assert _number(after["Gap"]) == _number(before["Gap"]) - UNITS
-    # The map's tooltip for the district says the same. Only the map's HTML can be checked: Leaflet, its
-    # plugins and the tiles come from public CDNs that test machines cannot reach, so nothing is drawn here
-    # (outreach/maps.py's unit tests check the layers the map is built from).
-    assert _number(str(after_map["delivered_text"])) == _number(str(before_map["delivered_text"])) + UNITS
-    assert "Recently delivered" in html  # the marker legend
-    assert journey["organization"].name in html  # the organization's marker
+    after, html = coverage_view(page, area=journey["area"], language=ITEM[1])
+    before = journey["before"]
+    assert _number(after["delivered_text"]) == _number(before["delivered_text"]) + UNITS
+    assert _number(after["in_transit_text"]) == _number(
+        before["in_transit_text"]
+    )  # delivered, not on the way
+    # The map is really drawn: the CDN scripts are served from tests/e2e/assets (see conftest.offline_web).
+    # Map tiles cannot load offline, so the districts sit on a blank background.
+    drawn = page.frame_locator("[data-testid='stIFrame']")
+    drawn.locator(".leaflet-container").wait_for()
+    expect(drawn.locator("path.leaflet-interactive")).not_to_have_count(0)
+    assert drawn.locator("path.leaflet-interactive").count() >= 59  # every community district
+    expect(drawn.locator(".marker-cluster").first).to_be_visible()  # the organizations, clustered
+    expect(drawn.get_by_text("Recently delivered")).to_be_visible()  # the marker legend
+    assert journey["organization"].name in html  # the organization's marker data
+    page.mouse.move(0, 0)  # the layer control opens under a hovering pointer
     screenshot(page, "coverage")
