@@ -177,7 +177,7 @@ with table_column:
     )
     st.download_button(
         "Download table (CSV, every row)",
-        data=lambda: export_table(display),
+        data=export_table(display),  # small (≤ 590 rows): built up front; lazy buttons stalled in 1.67
         file_name=f"coverage_{level}_{chosen or 'all'}_{metric}.csv",
         mime="text/csv",
         key=state.COV_EXPORT,
