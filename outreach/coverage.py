@@ -205,6 +205,19 @@ def deserts(table: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("lep_speakers", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
+AREA_COLUMNS = (
+    "area",
+    "value",
+    "lep_speakers",
+    "delivered",
+    "in_transit",
+    "fair_share",
+    "gap",
+    "active_organizations",
+    "deserts",
+)
+
+
 def area_values(table: pd.DataFrame, *, metric: str) -> pd.DataFrame:
     """One value per area for the map: the metric for one language, or combined over languages.
 
@@ -215,19 +228,7 @@ def area_values(table: pd.DataFrame, *, metric: str) -> pd.DataFrame:
     if metric not in METRICS:
         raise ValueError(f"Unknown metric {metric!r}; use one of {METRICS}.")
     if table.empty:
-        return pd.DataFrame(
-            columns=[
-                "area",
-                "value",
-                "lep_speakers",
-                "delivered",
-                "in_transit",
-                "fair_share",
-                "gap",
-                "active_organizations",
-                "deserts",
-            ]
-        )
+        return pd.DataFrame(columns=list(AREA_COLUMNS))
     has_need = table["lep_speakers"].notna()
     frame = table.assign(
         delivered_with_need=table["delivered"].where(has_need, 0),
@@ -248,19 +249,7 @@ def area_values(table: pd.DataFrame, *, metric: str) -> pd.DataFrame:
     if metric == "deserts":
         # An area with no LEP data for the language(s) shown cannot be called a desert or not.
         grouped.loc[grouped["lep_speakers"].isna(), "value"] = np.nan
-    return grouped.drop(columns=["delivered_with_need", "coverage"])[
-        [
-            "area",
-            "value",
-            "lep_speakers",
-            "delivered",
-            "in_transit",
-            "fair_share",
-            "gap",
-            "active_organizations",
-            "deserts",
-        ]
-    ]
+    return grouped.drop(columns=["delivered_with_need", "coverage"])[list(AREA_COLUMNS)]
 
 
 def unplaced(shipped: pd.DataFrame, organizations: pd.DataFrame, *, level: str) -> dict[str, int]:

@@ -29,23 +29,9 @@ from outreach.db import SessionFactory, read_frame
 from outreach.errors import Conflict, InvalidInput
 from outreach.geocoding import Geocoder, Progress, cache_key, cached_entries, geocode_many
 from outreach.models import Organization, OrganizationLanguage
-from outreach.organizations.fields import clean_fields
+from outreach.organizations.fields import TEMPLATE_COLUMNS, clean_fields
 from outreach.organizations.records import apply_area, snapshot
 
-TEMPLATE_COLUMNS = (
-    "name",
-    "faith_tradition",
-    "address",
-    "zip_code",
-    "borough",
-    "languages",
-    "preferred_language",
-    "weekly_attendance",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "notes",
-)
 REQUIRED_COLUMNS = ("name", "address", "zip_code", "languages")
 # Headers people actually write, folded to the template's names.
 HEADER_ALIASES = {

@@ -363,7 +363,7 @@ def test_contact_details_only_when_asked(sessions, directory):
 
 
 def test_export_starts_with_the_template_columns(sessions, directory):
-    from outreach.directory_import import TEMPLATE_COLUMNS
+    from outreach.organizations.fields import TEMPLATE_COLUMNS
 
     frame = organizations.export_frame(sessions, include_contacts=True, language="zh")
     assert list(frame.columns[: len(TEMPLATE_COLUMNS)]) == list(TEMPLATE_COLUMNS)

@@ -15,6 +15,22 @@ from outreach.catalog import parse_language
 from outreach.errors import InvalidInput
 from outreach.quantities import parse_quantity
 
+# The CSV import template, in order; the directory export starts with the same columns (a round trip works).
+TEMPLATE_COLUMNS = (
+    "name",
+    "faith_tradition",
+    "address",
+    "zip_code",
+    "borough",
+    "languages",
+    "preferred_language",
+    "weekly_attendance",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "notes",
+)
+
 STATUSES = ("active", "paused")
 PRECISIONS = ("exact", "approximate")
 SOURCES = ("geocoded", "zip_centroid", "manual")

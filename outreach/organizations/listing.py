@@ -18,7 +18,7 @@ from outreach.catalog import language as language_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
 from outreach.models import Organization, OrganizationLanguage
-from outreach.organizations.fields import CONTACT_FIELDS, STATUSES
+from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, TEMPLATE_COLUMNS
 
 LIST_COLUMNS = (
     "id",
@@ -43,18 +43,7 @@ LIST_COLUMNS = (
 )
 # The export matches the import template first (a round trip works), then what the app worked out.
 EXPORT_COLUMNS = (
-    "name",
-    "faith_tradition",
-    "address",
-    "zip_code",
-    "borough",
-    "languages",
-    "preferred_language",
-    "weekly_attendance",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "notes",
+    *TEMPLATE_COLUMNS,
     "status",
     "community_district",
     "district",
