@@ -6,7 +6,6 @@ cannot change what the next caller sees. See data/README.md for sources, vintage
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 from typing import Any
 
@@ -128,7 +127,9 @@ def _display_boundaries(level: str) -> dict[str, Any]:
 def boundaries(level: str) -> dict[str, Any]:
     """Display-weight GeoJSON for `level`; each feature's properties carry `area` and `borough`.
 
-    Community districts exclude the Joint Interest Areas (parks, airports). A deep copy: map builders add
-    properties to the features.
+    Community districts exclude the Joint Interest Areas (parks, airports). Map builders add properties to
+    the features, so each feature's properties are copied; the geometry (the bulk) is shared, read-only.
     """
-    return copy.deepcopy(_display_boundaries(check_level(level)))
+    shared = _display_boundaries(check_level(level))
+    features = [{**feature, "properties": dict(feature["properties"])} for feature in shared["features"]]
+    return {**shared, "features": features}

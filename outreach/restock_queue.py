@@ -204,10 +204,7 @@ def _line_totals(sessions: SessionFactory, request_ids: list[int]) -> pd.DataFra
         .distinct()
         .order_by(RestockRequestLine.request_id, StockUnit.language),
     )
-    joined: dict[int, list[str]] = {}
-    for request_id, code in zip(spoken["request_id"], spoken["language"], strict=True):
-        joined.setdefault(int(request_id), []).append(str(code))
-    sums["languages"] = pd.Series({key: ", ".join(codes) for key, codes in joined.items()}, dtype=object)
+    sums["languages"] = spoken.groupby("request_id")["language"].agg(", ".join)
     return sums[columns]
 
 
