@@ -49,8 +49,8 @@ e2e: setup-dev system-deps
 demo: setup ## (re)load demo data into an empty database
 	$(BIN)/python -m outreach.demo --if-empty
 
-migration: setup-dev ## regenerate the (pre-release, single) migration from the models
-	bash scripts/regenerate-initial-migration.sh
+migration: setup-dev ## a new migration for a model change: make migration m="what changed"
+	bash scripts/new-migration.sh "$(m)"
 
 bench: setup-dev
 	$(BIN)/python -m bench.run

@@ -8,10 +8,10 @@ transaction, checking the stock again inside it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
@@ -43,38 +43,81 @@ class Plan:
 
 
 def cap_packs(
-    usual_request_packs: object, weekly_attendance: object, *, pack_size: int, max_packs: int
-) -> int:
-    """What one organization usually uses, in packs: its usual request, else one piece per weekly
-    attendee, else a small default; never above the per-line maximum."""
+    usual_request_packs: pd.Series, weekly_attendance: pd.Series, *, pack_size: int, max_packs: int
+) -> np.ndarray:
+    """What each organization usually uses, in packs: its usual request, else one piece per weekly
+    attendee, else a small default; never above the per-line maximum, never below one pack.
 
-    def whole(value: object) -> int | None:
-        number = pd.to_numeric(value, errors="coerce")  # type: ignore[call-overload]
-        return None if pd.isna(number) or number <= 0 else int(number)
+    Whole columns at once; a value that is missing, not a number or not positive counts as not told,
+    and a fraction is cut to its whole part first (2.7 packs usually means 2)."""
+    usual = _whole(usual_request_packs)
+    attendance = _whole(weekly_attendance)
+    with np.errstate(invalid="ignore"):
+        packs = np.where(
+            usual > 0,
+            np.trunc(usual),
+            np.where(attendance > 0, np.ceil(np.trunc(attendance) / pack_size), DEFAULT_CAP_PACKS),
+        )
+    # Clip while still float: an absurd (even infinite) usual size becomes the maximum, never an overflow.
+    return np.maximum(1, np.minimum(packs, max_packs)).astype("int64")
 
-    usual, attendance = whole(usual_request_packs), whole(weekly_attendance)
-    if usual is not None:
-        packs = usual
-    elif attendance is not None:
-        packs = math.ceil(attendance / pack_size)
-    else:
-        packs = DEFAULT_CAP_PACKS
-    return max(1, min(packs, max_packs))
+
+def _whole(values: pd.Series) -> np.ndarray:
+    """Numbers as floats, with NaN for anything missing or not a number."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+    return np.asarray(numbers.astype("float64"), dtype="float64")
 
 
-def _spread(packs: int, caps: list[int]) -> list[int]:
-    """Hand out packs one at a time round the organizations (fair), skipping those at their cap."""
-    given = [0] * len(caps)
-    while packs > 0:
-        progressed = False
-        for i, cap in enumerate(caps):
-            if packs and given[i] < cap:
-                given[i] += 1
-                packs -= 1
-                progressed = True
-        if not progressed:
-            break
-    return given
+def spread(packs: np.ndarray, caps: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Hand out packs[g] one at a time round the organizations of group g (fair), in their order,
+    skipping those at their cap: what each one gets.
+
+    caps[i] belongs to group group[i]; each group's organizations are contiguous and in hand-out order.
+    Computed in closed form rather than pack by pack: after t whole rounds organization i has min(cap_i, t);
+    t is the most rounds the packs fully pay for, and what is left (fewer packs than organizations still
+    below their cap) goes one each to the first of those still below their cap, in order.
+    """
+    packs = np.maximum(np.asarray(packs, dtype="int64"), 0)
+    caps = np.maximum(np.asarray(caps, dtype="int64"), 0)
+    group = np.asarray(group, dtype="int64")
+    if caps.size == 0:
+        return caps.copy()
+    groups = len(packs)
+    # Binary search, all groups at once, for the largest t with sum(min(cap_i, t)) <= packs.
+    low = np.zeros(groups, dtype="int64")
+    high = np.zeros(groups, dtype="int64")
+    np.maximum.at(high, group, caps)
+    while (low < high).any():
+        middle = (low + high + 1) // 2
+        fits = _round_total(caps, group, middle, groups) <= packs
+        low = np.where(fits, middle, low)
+        high = np.where(fits, high, middle - 1)
+    given = np.minimum(caps, low[group])
+    left = packs - _round_total(caps, group, low, groups)
+    below_cap = caps > low[group]
+    # Position of each organization among those of its group still below their cap, in order.
+    running = np.cumsum(below_cap)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(group)) + 1))
+    before_group = (running - below_cap)[starts]
+    rank = running - 1 - np.repeat(before_group, np.diff(np.append(starts, len(group))))
+    return given + (below_cap & (rank < left[group]))
+
+
+def _round_total(caps: np.ndarray, group: np.ndarray, rounds: np.ndarray, groups: int) -> np.ndarray:
+    """Packs each group hands out in `rounds` whole rounds."""
+    return np.bincount(group, weights=np.minimum(caps, rounds[group]), minlength=groups).astype("int64")
+
+
+def _serves(languages: pd.Series, language: str) -> np.ndarray:
+    """Which organizations serve `language`: decided once per distinct languages value (a few hundred
+    combinations among thousands of organizations), one by one only for unhashable values (lists)."""
+    try:
+        codes, distinct = pd.factorize(languages)
+    except TypeError:
+        return np.fromiter((language in language_codes(value) for value in languages), bool, len(languages))
+    # The extra False at the end is what a missing value (code -1) reads.
+    hits = np.array([language in language_codes(value) for value in distinct] + [False], dtype=bool)
+    return hits[codes]
 
 
 def suggest(
@@ -95,6 +138,10 @@ def suggest(
     organizations: id, name, status, borough, community_district, languages, usual_request_packs,
     weekly_attendance. pending: language, community_district, borough, units of draft/packed shipments
     (already promised, so they reduce the need like units in transit do).
+
+    Areas are served one after another, largest need first, each taking what it wants (up to what its
+    organizations usually use) from what is left; within an area the packs go round its organizations,
+    largest usual size first. Whole columns at a time: no loop over areas or organizations.
     """
     if edition_status != "active":
         raise InvalidInput(
@@ -113,67 +160,72 @@ def suggest(
     rows["already_coming"] = coming
     rows["need_units"] = (rows["gap"] - rows["already_coming"]).clip(lower=0)
     rows = rows.sort_values(["need_units", "gap"], ascending=False, kind="mergesort")
+    rows = rows.reset_index(drop=True)
 
-    speaks = organizations["languages"].map(lambda value: language in language_codes(value)).astype(bool)
-    serving = organizations.loc[(organizations["status"] == "active") & speaks]
-    serving = serving.assign(area=area_of(serving, level))
-    serving = serving.assign(
-        cap_packs=[
-            cap_packs(usual, attendance, pack_size=pack_size, max_packs=max_packs)
-            for usual, attendance in zip(
-                serving["usual_request_packs"], serving["weekly_attendance"], strict=True
-            )
-        ]
-    ).sort_values(["cap_packs", "id"], ascending=[False, True], kind="mergesort")
-    by_area = {area: group for area, group in serving.groupby("area", sort=False)}
+    serving = organizations.loc[
+        (organizations["status"] == "active").to_numpy(dtype=bool, na_value=False)
+        & _serves(organizations["languages"], language)
+    ]
+    serving = pd.DataFrame(
+        {
+            "area": area_of(serving, level),
+            "organization_id": serving["id"],
+            "organization": serving["name"],
+            "cap_packs": cap_packs(
+                serving["usual_request_packs"],
+                serving["weekly_attendance"],
+                pack_size=pack_size,
+                max_packs=max_packs,
+            ),
+        }
+    ).sort_values(["cap_packs", "organization_id"], ascending=[False, True], kind="mergesort")
+    serving = serving[serving["area"].notna()].assign(order=np.arange(len(serving.index)))
+    # Each area row with its organizations, in area order then hand-out order.
+    pairs = rows[["area", "area_label"]].assign(row=np.arange(len(rows.index))).merge(serving, on="area")
+    pairs = pairs.iloc[np.lexsort((pairs["order"].to_numpy(), pairs["row"].to_numpy()))]
+    row_of = pairs["row"].to_numpy(dtype="int64")
+    caps = pairs["cap_packs"].to_numpy(dtype="int64")
 
-    lines: list[dict] = []
-    summaries: list[dict] = []
-    for row in rows.itertuples(index=False):
-        here = by_area.get(row.area)
-        wanted = math.ceil(row.need_units / pack_size) if row.need_units > 0 else 0
-        note = ""
-        given: list[int] = []
-        if here is None or here.empty:
-            note = "no active organization serves this language here"
-        elif wanted == 0:
-            note = "already covered by shipments on the way"
-        elif budget == 0:
-            note = "no stock left for this area"
-        else:
-            caps = here["cap_packs"].tolist()
-            given = _spread(min(wanted, budget), caps)
-            budget -= sum(given)
-            for org, packs in zip(here.itertuples(index=False), given, strict=True):
-                if packs:
-                    lines.append(
-                        {
-                            "area": row.area,
-                            "area_label": row.area_label,
-                            "organization_id": int(org.id),
-                            "organization": org.name,
-                            "cap_packs": int(org.cap_packs),
-                            "packs": packs,
-                            "units": packs * pack_size,
-                        }
-                    )
-            if sum(given) < wanted:
-                note = "organizations here are at their usual size" if budget else "stock ran out"
-        summaries.append(
-            {
-                "area": row.area,
-                "area_label": row.area_label,
-                "gap": float(row.gap),
-                "already_coming": int(row.already_coming),
-                "need_units": float(row.need_units),
-                "organizations": 0 if here is None else len(here),
-                "units": sum(given) * pack_size,
-                "note": note,
-            }
-        )
+    counted = np.bincount(row_of, minlength=len(rows.index))
+    cap_total = np.bincount(row_of, weights=caps, minlength=len(rows.index)).astype("int64")
+    need = rows["need_units"].to_numpy(dtype="float64")
+    wanted = np.where(need > 0, np.ceil(need / pack_size), 0).astype("int64")
+    # Each area takes min(wanted, its organizations' usual total) while stock lasts: what the areas before
+    # it took is a running total capped at the budget.
+    asks = np.where((counted > 0) & (wanted > 0), np.minimum(wanted, cap_total), 0)
+    taken_through = np.minimum(np.cumsum(asks), budget)
+    taken = np.diff(taken_through, prepend=0)
+    left_after = budget - taken_through
+    left_before = left_after + taken
+    note = np.select(
+        [counted == 0, wanted == 0, left_before == 0, (taken < wanted) & (left_after > 0), taken < wanted],
+        [
+            "no active organization serves this language here",
+            "already covered by shipments on the way",
+            "no stock left for this area",
+            "organizations here are at their usual size",
+            "stock ran out",
+        ],
+        "",
+    )
+
+    packs = spread(taken, caps, row_of)
+    lines = pairs.assign(packs=packs, units=packs * pack_size)[packs > 0]
+    areas = pd.DataFrame(
+        {
+            "area": rows["area"],
+            "area_label": rows["area_label"],
+            "gap": rows["gap"].astype("float64"),
+            "already_coming": rows["already_coming"].astype("int64"),
+            "need_units": rows["need_units"].astype("float64"),
+            "organizations": counted,
+            "units": taken * pack_size,
+            "note": pd.Series(note, dtype="str"),
+        }
+    )
     return Plan(
-        lines=pd.DataFrame(lines, columns=LINE_COLUMNS),
-        areas=pd.DataFrame(summaries, columns=AREA_COLUMNS),
+        lines=lines.astype({"organization_id": "int64"})[LINE_COLUMNS].reset_index(drop=True),
+        areas=areas[AREA_COLUMNS],
         available_units=max(0, int(available_units)),
         pack_size=pack_size,
     )

@@ -32,7 +32,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from outreach import audit
+from outreach import audit, delivery_totals
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User
@@ -43,6 +43,9 @@ MANIFEST = "manifest.json"
 # Tables a fresh install fills before anyone can restore: replaced by the archive's rows.
 ACCOUNT_TABLES = (User.__tablename__, RoleMapping.__tablename__)
 _INSERT_CHUNK = 500
+# Derived tables are not archived: restore recomputes them from the rows they summarize.
+DERIVED_TABLES = ("delivery_totals",)
+ARCHIVED_TABLES = [table for table in Base.metadata.sorted_tables if table.name not in DERIVED_TABLES]
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def write_backup(sessions: SessionFactory, target: IO[bytes], *, actor: str) -> 
     }
     with _snapshot(engine) as connection, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         manifest["schema_revision"] = _revision(connection)
-        for table in Base.metadata.sorted_tables:
+        for table in ARCHIVED_TABLES:
             file_name = f"tables/{table.name}.jsonl"
             digest, count = hashlib.sha256(), 0
             with archive.open(file_name, "w") as handle:
@@ -157,7 +160,7 @@ def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
             f"reads version {FORMAT_VERSION}. Restore it with the app version that made it."
         )
     names = [entry.get("name") for entry in manifest.get("tables", []) if isinstance(entry, dict)]
-    expected = [table.name for table in Base.metadata.sorted_tables]
+    expected = [table.name for table in ARCHIVED_TABLES]
     if sorted(map(str, names)) != sorted(expected):
         missing, extra = set(expected) - set(names), set(names) - set(expected)
         raise InvalidInput(
@@ -264,7 +267,7 @@ def _insert_all(session: Session, archive: Archive) -> dict[str, int]:
     audit_table = Base.metadata.tables[audit.TABLE_NAME]
     keep_audit_ids = not session.execute(select(func.count()).select_from(audit_table)).scalar_one()
     counts = {}
-    for table in Base.metadata.sorted_tables:
+    for table in ARCHIVED_TABLES:
         rows = archive.rows[table.name]
         if table is audit_table and not keep_audit_ids:
             # Rows already in the trail keep their ids; the archive's history follows them.
@@ -272,6 +275,7 @@ def _insert_all(session: Session, archive: Archive) -> dict[str, int]:
         for chunk in _chunks(rows):
             connection.execute(table.insert(), chunk)
         counts[table.name] = len(rows)
+    delivery_totals.rebuild(session)
     return counts
 
 

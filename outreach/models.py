@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     DDL,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -259,9 +260,9 @@ class Shipment(Base):
     __tablename__ = "shipments"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'packed', 'shipped', 'delivered', 'cancelled')", name="status"),
-        # Covers the per-organization summary of the coverage map (in transit, last delivered) without
-        # reading the table: an index-only scan in organization order.
-        Index("ix_shipments_organization_status", "organization_id", "status", "delivered_at"),
+        # The coverage map's marker colours: which organizations have a parcel on the road (status
+        # 'shipped') or a delivery since a date, read from the index alone without the whole history.
+        Index("ix_shipments_status_delivered", "status", "delivered_at", "organization_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -303,6 +304,28 @@ class ShipmentLine(Base):
     reserved_quantity: Mapped[int] = mapped_column(Integer, default=0)
 
     unit: Mapped[StockUnit] = relationship(lazy="joined")
+
+
+class DeliveryTotal(Base):
+    """Units shipped (in transit) and delivered per stock unit x borough x community district: the dashboard,
+    coverage and the planner read these few thousand rows instead of summing every shipment line.
+
+    Derived data, kept by `outreach.delivery_totals` in the same transaction as the shipment step or the
+    organization move that changes it, and rebuilt from the shipment lines on demand. An organization not
+    placed yet counts under borough '' and district 0 (key columns cannot be NULL: NULLs never conflict).
+    """
+
+    __tablename__ = "delivery_totals"
+    __table_args__ = (
+        CheckConstraint("status IN ('shipped', 'delivered')", name="status"),
+        CheckConstraint("units >= 0", name="units_not_negative"),
+    )
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("stock_units.id"), primary_key=True)
+    borough: Mapped[str] = mapped_column(String(20), primary_key=True)
+    community_district: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    units: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 # --- restock requests ---------------------------------------------------------------------------------

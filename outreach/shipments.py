@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from outreach import audit, coverage_data, inventory
+from outreach import audit, coverage_data, delivery_totals, inventory
 from outreach.addresses import normalize_key
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
@@ -186,6 +186,7 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
                 reference=f"shipment #{shipment.id}",
                 shipment_id=shipment.id,
             )
+        delivery_totals.shipment_shipped(session, shipment)
         _sync_request(session, shipment)
         audit.record(
             session,
@@ -201,6 +202,7 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
 def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
     with sessions.begin() as session:
         shipment = _advance(session, shipment_id, ("shipped",), "delivered")
+        delivery_totals.shipment_delivered(session, shipment)
         _sync_request(session, shipment)
         audit.record(
             session,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from outreach import allocation, inventory, organizations, shipments
+from outreach.coverage import area_of, language_codes
 from outreach.errors import InvalidInput, OutOfStock
 from outreach.models import AuditEntry, Shipment
 from tests.conftest import ACTOR
@@ -133,6 +137,191 @@ def test_property_never_exceeds_available_or_caps(gaps, caps, available):
     gap_by_area = table.set_index("area")["gap"]
     for area, units in per_area.items():  # never more than the gap rounded up to a pack
         assert units < gap_by_area[area] + PACK
+
+
+# --- the vectorized planner against the straightforward one -----------------------------------------
+# The planner once handed packs out one at a time and read each organization's size value by value; those
+# loops are kept here as the reference the whole-column version must match exactly.
+
+
+def reference_cap_packs(usual: object, attendance: object, *, pack_size: int, max_packs: int) -> int:
+    def whole(value: object) -> int | None:
+        number = pd.to_numeric(value, errors="coerce")
+        return None if pd.isna(number) or number <= 0 else int(number)
+
+    usual_packs, people = whole(usual), whole(attendance)
+    if usual_packs is not None:
+        packs = usual_packs
+    elif people is not None:
+        packs = math.ceil(people / pack_size)
+    else:
+        packs = allocation.DEFAULT_CAP_PACKS
+    return max(1, min(packs, max_packs))
+
+
+def reference_spread(packs: int, caps: list[int]) -> list[int]:
+    given = [0] * len(caps)
+    while packs > 0:
+        progressed = False
+        for i, cap in enumerate(caps):
+            if packs and given[i] < cap:
+                given[i] += 1
+                packs -= 1
+                progressed = True
+        if not progressed:
+            break
+    return given
+
+
+def reference_suggest(table, orgs, *, available, pending=None, max_packs=40) -> allocation.Plan:
+    """The planner as it was, area by area and organization by organization (district level, Bangla)."""
+    budget = max(0, available) // PACK
+    rows = table[(table["language"] == "bn") & table["gap"].notna() & (table["gap"] > 0)].copy()
+    coming = rows["in_transit"].astype("int64")
+    if pending is not None and not pending.empty:
+        mine = pending[pending["language"] == "bn"]
+        by_area = mine.assign(area=area_of(mine, "district")).groupby("area")["units"].sum()
+        coming = coming + rows["area"].map(by_area).fillna(0).astype("int64")
+    rows["already_coming"] = coming
+    rows["need_units"] = (rows["gap"] - rows["already_coming"]).clip(lower=0)
+    rows = rows.sort_values(["need_units", "gap"], ascending=False, kind="mergesort")
+    speaks = orgs["languages"].map(lambda value: "bn" in language_codes(value)).astype(bool)
+    serving = orgs.loc[(orgs["status"] == "active") & speaks]
+    serving = serving.assign(area=area_of(serving, "district"))
+    serving = serving.assign(
+        cap_packs=[
+            reference_cap_packs(usual, people, pack_size=PACK, max_packs=max_packs)
+            for usual, people in zip(
+                serving["usual_request_packs"], serving["weekly_attendance"], strict=True
+            )
+        ]
+    ).sort_values(["cap_packs", "id"], ascending=[False, True], kind="mergesort")
+    groups = {area: group for area, group in serving.groupby("area", sort=False)}
+    lines, summaries = [], []
+    for row in rows.itertuples(index=False):
+        here = groups.get(row.area)
+        wanted = math.ceil(row.need_units / PACK) if row.need_units > 0 else 0
+        note, given = "", []
+        if here is None or here.empty:
+            note = "no active organization serves this language here"
+        elif wanted == 0:
+            note = "already covered by shipments on the way"
+        elif budget == 0:
+            note = "no stock left for this area"
+        else:
+            given = reference_spread(min(wanted, budget), here["cap_packs"].tolist())
+            budget -= sum(given)
+            for org, packs in zip(here.itertuples(index=False), given, strict=True):
+                if packs:
+                    lines.append((row.area, row.area_label, int(org.id), org.name, int(org.cap_packs), packs))
+            if sum(given) < wanted:
+                note = "organizations here are at their usual size" if budget else "stock ran out"
+        summaries.append(
+            (row.area, row.area_label, float(row.gap), int(row.already_coming), float(row.need_units))
+            + (0 if here is None else len(here), sum(given) * PACK, note)
+        )
+    return allocation.Plan(
+        lines=pd.DataFrame([(*line, line[-1] * PACK) for line in lines], columns=allocation.LINE_COLUMNS),
+        areas=pd.DataFrame(summaries, columns=allocation.AREA_COLUMNS),
+        available_units=max(0, available),
+        pack_size=PACK,
+    )
+
+
+sizes = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.integers(min_value=-5, max_value=3_000),
+    st.floats(min_value=-5, max_value=1e12, allow_nan=False),
+    st.sampled_from(["", "7", " 3 ", "2.9", "0", "-4", "many", "1e3"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.tuples(sizes, sizes), max_size=12),
+    pack_size=st.integers(min_value=1, max_value=120),
+    max_packs=st.integers(min_value=-2, max_value=60),
+)
+def test_property_usual_sizes_match_the_value_by_value_rule(values, pack_size, max_packs):
+    usual = pd.Series([u for u, _ in values], dtype="object")
+    attendance = pd.Series([a for _, a in values], dtype="object")
+    expected = [reference_cap_packs(u, a, pack_size=pack_size, max_packs=max_packs) for u, a in values]
+    got = allocation.cap_packs(usual, attendance, pack_size=pack_size, max_packs=max_packs)
+    assert got.tolist() == expected
+
+
+def test_usual_sizes_from_typed_columns_with_gaps():
+    usual = pd.Series([3, pd.NA, pd.NA, 0, 99], dtype="Int64")
+    attendance = pd.Series([pd.NA, 101, pd.NA, 50, pd.NA], dtype="Int64")
+    caps = allocation.cap_packs(usual, attendance, pack_size=PACK, max_packs=40)
+    # 101 attendees: 3 packs of 50; nothing told: the default; 99 usual: the per-line maximum.
+    assert caps.tolist() == [3, 3, allocation.DEFAULT_CAP_PACKS, 1, 40]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    groups=st.lists(
+        st.tuples(
+            st.integers(min_value=-3, max_value=400),
+            st.lists(st.integers(min_value=-2, max_value=45), min_size=1, max_size=12),
+        ),
+        max_size=6,
+    )
+)
+def test_property_closed_form_spread_matches_one_pack_at_a_time(groups):
+    packs = np.array([p for p, _ in groups], dtype="int64")
+    caps = np.array([cap for _, group in groups for cap in group], dtype="int64")
+    group = np.repeat(np.arange(len(groups)), [len(group) for _, group in groups])
+    expected = [given for p, group in groups for given in reference_spread(p, group)]
+    assert allocation.spread(packs, caps, group).tolist() == expected
+
+
+def test_spread_gives_the_odd_packs_to_the_first_organizations_still_below_their_cap():
+    # Two rounds give [1, 2, 2, 2] (7 packs); the 2 left go to the 2nd and 3rd, the 1st being full.
+    given = allocation.spread(np.array([9]), np.array([1, 5, 3, 4]), np.zeros(4, dtype="int64"))
+    assert given.tolist() == [1, 3, 3, 2] == reference_spread(9, [1, 5, 3, 4])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    areas=st.lists(
+        st.tuples(st.integers(min_value=-100, max_value=800), st.integers(min_value=0, max_value=100)),
+        max_size=4,
+    ),
+    orgs=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=4),  # area index; 4 never has a gap row
+            st.sampled_from(["active"] * 4 + ["paused", None]),
+            st.sampled_from(["bn"] * 3 + ["en bn", "bn, ur", "zh", "", None]),
+            st.one_of(st.integers(min_value=1, max_value=8), sizes),  # mostly small usual sizes
+            sizes,
+        ),
+        max_size=16,
+    ),
+    drafted=st.lists(st.integers(min_value=0, max_value=100), min_size=5, max_size=5),
+    available=st.integers(min_value=-100, max_value=3_000),
+    max_packs=st.integers(min_value=1, max_value=40),
+)
+def test_property_plan_matches_the_area_by_area_planner(areas, orgs, drafted, available, max_packs):
+    table = gap_rows(*[(301 + i, gap, transit) for i, (gap, transit) in enumerate(areas)])
+    frame = org_rows(
+        *[
+            (i, 301 + where, status, langs, usual, attendance)
+            for i, (where, status, langs, usual, attendance) in enumerate(orgs)
+        ]
+    )
+    frame = frame.astype({"usual_request_packs": "object", "weekly_attendance": "object"})
+    pending = pd.DataFrame(
+        [("bn", 301 + i, "Brooklyn", units) for i, units in enumerate(drafted)],
+        columns=["language", "community_district", "borough", "units"],
+    )
+    got = suggest(table, frame, available, pending=pending, max_packs=max_packs)
+    expected = reference_suggest(table, frame, available=available, pending=pending, max_packs=max_packs)
+    for mine, theirs in ((got.lines, expected.lines), (got.areas, expected.areas)):
+        # An empty reference frame has untyped (object) columns; the values are what must match.
+        pd.testing.assert_frame_equal(mine, theirs, check_dtype=not theirs.empty, check_index_type=False)
+    assert got.allocated_units == expected.allocated_units
 
 
 # --- creating the drafts (real database) ---------------------------------------------------------------

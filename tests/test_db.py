@@ -71,3 +71,85 @@ def test_is_empty_tracks_the_first_data(engine, sessions):
 
     seed_reference(sessions)
     assert not is_empty(engine)
+
+
+def test_the_delivery_totals_migration_fills_them_from_the_shipments_already_there(tmp_path):
+    """A database from before 0002 (shipments already shipped and delivered) gets its totals on upgrade."""
+    from alembic import command
+
+    from outreach import delivery_totals
+    from outreach.db import alembic_config, make_sessions
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        config = alembic_config(str(engine.url))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        tables = Base.metadata.tables
+        connection.execute(tables["editions"].insert(), [{"id": 1, "code": "2026", "title": "KYR"}])
+        connection.execute(
+            tables["stock_units"].insert(),
+            [
+                {"id": u, "material": "flyer", "language": code, "edition_id": 1}
+                for u, code in ((1, "bn"), (2, "es"))
+            ],
+        )
+        connection.execute(tables["locations"].insert(), [{"id": 1, "name": "Depot"}])
+        connection.execute(
+            tables["organizations"].insert(),
+            [
+                {
+                    "id": 1,
+                    "name": "A",
+                    "name_key": "a",
+                    "address_key": "a",
+                    "borough": "Brooklyn",
+                    "community_district": 307,
+                },
+                {
+                    "id": 2,
+                    "name": "B",
+                    "name_key": "b",
+                    "address_key": "b",
+                    "borough": None,
+                    "community_district": None,
+                },  # not placed yet
+            ],
+        )
+        statuses = {
+            1: (1, "delivered"),
+            2: (1, "shipped"),
+            3: (1, "packed"),
+            4: (2, "delivered"),
+            5: (1, "delivered"),
+        }
+        connection.execute(
+            tables["shipments"].insert(),
+            [
+                {"id": s, "organization_id": o, "depot_id": 1, "status": st, "created_by": "t"}
+                for s, (o, st) in statuses.items()
+            ],
+        )
+        connection.execute(
+            tables["shipment_lines"].insert(),
+            [
+                {"shipment_id": 1, "unit_id": 1, "quantity": 100},
+                {"shipment_id": 1, "unit_id": 2, "quantity": 50},
+                {"shipment_id": 2, "unit_id": 1, "quantity": 30},
+                {"shipment_id": 3, "unit_id": 1, "quantity": 999},  # packed: not counted
+                {"shipment_id": 4, "unit_id": 1, "quantity": 25},
+                {"shipment_id": 5, "unit_id": 1, "quantity": 10},
+            ],
+        )
+    migrate(engine)
+    sessions = make_sessions(engine)
+    assert delivery_totals.differences(sessions).empty
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM delivery_totals ORDER BY 1, 2, 3, 4")).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "", 0, "delivered", 25),
+        (1, "Brooklyn", 307, "delivered", 110),
+        (1, "Brooklyn", 307, "shipped", 30),
+        (2, "Brooklyn", 307, "delivered", 50),
+    ]
+    engine.dispose()

@@ -54,14 +54,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV for spreadsheets; cells that start with = + - @ are prefixed so they are never run as formulas."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_defuse_formula)
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            # Only cells whose text starts like a formula are looked at one by one (few, if any).
+            suspects = values.astype(str).str[:1].isin(FORMULA_STARTS)
+            if suspects.any():
+                safe[column] = values.astype(object).mask(suspects, values[suspects].map(_defuse_formula))
     # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted too, instead of splitting
     # the row in a spreadsheet (where the part after it would start a new row, formula and all).
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _defuse_formula(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
