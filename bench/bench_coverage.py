@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from outreach import allocation, coverage, delivery_totals, maps, need
+from outreach import allocation, coverage, maps, need, shipment_totals
 from outreach.catalog import BOROUGHS, LANGUAGE_CODES
 from outreach.config import settings
 from outreach.demo import _FIRST, _KINDS, _SECOND
@@ -274,7 +274,7 @@ def database(count: int) -> None:
             )
         sessions = make_sessions(engine)
         with sessions.begin() as session:  # the bulk insert above goes around the shipment steps
-            timed("delivery_totals.rebuild", lambda: delivery_totals.rebuild(session))
+            timed("shipment_totals.rebuild", lambda: shipment_totals.rebuild(session))
         timed("coverage_data.shipped_units", lambda: coverage_data.shipped_units(sessions))
         timed("coverage_data.organizations", lambda: coverage_data.organizations(sessions, now=now))
         timed("coverage_data.campaign_totals", lambda: coverage_data.campaign_totals(sessions))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from outreach import delivery_totals
+from outreach import shipment_totals
 from outreach.catalog import LANGUAGE_CODES, material
 from outreach.db import make_engine, make_sessions, migrate
 from outreach.demo import demo_organizations, seed_reference
@@ -203,8 +203,8 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
     timings["insert_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with sessions.begin() as session:  # a bulk load goes around the shipment steps that keep these
-        delivery_totals.rebuild(session)
-    timings["delivery_totals_s"] = time.perf_counter() - started
+        shipment_totals.rebuild(session)
+    timings["shipment_totals_s"] = time.perf_counter() - started
     timings.update(
         organizations=len(organizations),
         ledger_rows=len(movements),

@@ -32,7 +32,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from outreach import audit, delivery_totals
+from outreach import audit, shipment_totals
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User
@@ -44,7 +44,7 @@ MANIFEST = "manifest.json"
 ACCOUNT_TABLES = (User.__tablename__, RoleMapping.__tablename__)
 _INSERT_CHUNK = 500
 # Derived tables are not archived: restore recomputes them from the rows they summarize.
-DERIVED_TABLES = ("delivery_totals",)
+DERIVED_TABLES = ("shipment_totals",)
 ARCHIVED_TABLES = [table for table in Base.metadata.sorted_tables if table.name not in DERIVED_TABLES]
 
 
@@ -275,7 +275,7 @@ def _insert_all(session: Session, archive: Archive) -> dict[str, int]:
         for chunk in _chunks(rows):
             connection.execute(table.insert(), chunk)
         counts[table.name] = len(rows)
-    delivery_totals.rebuild(session)
+    shipment_totals.rebuild(session)
     return counts
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import case, func, literal, select
 
-from outreach import delivery_totals
+from outreach import shipment_totals
 from outreach.catalog import LANGUAGE_CODES
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.models import (
@@ -19,7 +19,6 @@ from outreach.models import (
     OrganizationLanguage,
     RestockRequest,
     Shipment,
-    ShipmentLine,
     StockMovement,
     StockUnit,
 )
@@ -38,9 +37,9 @@ def shipped_units(
     Columns: language, community_district, borough, status, units. Rows with no district or borough are
     kept (the organization has not been placed yet): coverage reports them apart. `language`: only that
     language. `by_district=False`: per borough only, without the community_district column (the dashboard).
-    Read from the totals the shipment steps keep (`outreach.delivery_totals`), not from every line.
+    Read from the totals the shipment steps keep (`outreach.shipment_totals`), not from every line.
     """
-    return delivery_totals.units(sessions, language=language, by_district=by_district)
+    return shipment_totals.units(sessions, language=language, by_district=by_district)
 
 
 def campaign_totals(sessions: SessionFactory) -> pd.Series:
@@ -139,32 +138,6 @@ def pending_units(sessions: SessionFactory, *, language: str | None = None) -> p
 
     Columns: unit_id, depot_id, language, community_district, borough, units. The planner subtracts
     these from what is free at a depot and from an area's need, so two plans cannot promise the same stock.
-    `language`: that language's units only.
+    `language`: that language's units only. Read from the kept totals (`outreach.shipment_totals`).
     """
-    statement = (
-        select(
-            ShipmentLine.unit_id,
-            Shipment.depot_id,
-            StockUnit.language,
-            Organization.community_district,
-            Organization.borough,
-            func.sum(ShipmentLine.quantity - ShipmentLine.reserved_quantity).label("units"),
-        )
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
-        .join(Organization, Organization.id == Shipment.organization_id)
-        .where(Shipment.status.in_(PENDING_SHIPMENT_STATUSES))
-        .group_by(
-            ShipmentLine.unit_id,
-            Shipment.depot_id,
-            StockUnit.language,
-            Organization.community_district,
-            Organization.borough,
-        )
-    )
-    if language is not None:
-        statement = statement.where(StockUnit.language == language)
-    frame = read_frame(sessions, statement)
-    frame["units"] = frame["units"].astype("int64")
-    frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
-    return frame
+    return shipment_totals.pending_units(sessions, language=language)

@@ -11,20 +11,22 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import branca.colormap as cm
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from outreach.catalog import LANGUAGES, district_label
-from outreach.coverage import format_number, language_codes
+from outreach.coverage import distinct_language_codes, format_number
 
 NYC_CENTER = (40.7128, -73.95)
 NYC_ZOOM = 10
@@ -58,11 +60,18 @@ REQUEST_STATUS = {
 }
 _UNKNOWN = Category("Other", "#666666")
 _LANGUAGE_NAMES = {language.code: language.english for language in LANGUAGES}
+# A '{' that opens a Jinja tag ('{{', '{%', '{#'). In compact JSON such a pair can only be inside a string.
+_JINJA_OPENING = re.compile(r"\{(?=[{%#])")
 
 
 def _js_literal(value: Any) -> str:
-    """Compact JSON that is safe inside a <script> block (no '</script>', no HTML entities decoded)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON that is safe inside a <script> block (see `_script_safe`)."""
+    return _script_safe(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def _script_safe(text: str) -> str:
+    """JSON text made safe inside a <script> block (no '</script>', no HTML entities decoded) and inert if
+    a template engine ever reads it (no Jinja tag can open)."""
     for raw, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -72,23 +81,37 @@ def _js_literal(value: Any) -> str:
         ("\u2029", "\\u2029"),
     ):
         text = text.replace(raw, escaped)
-    return text
+    return _JINJA_OPENING.sub(r"\\u007b", text)
 
 
-def _language_text(value: object) -> str:
-    return ", ".join(_LANGUAGE_NAMES.get(code, code) for code in sorted(language_codes(value)))
+def _language_text(codes: list[str]) -> str:
+    return ", ".join(_LANGUAGE_NAMES.get(code, code) for code in sorted(codes))
+
+
+class _Verbatim(Element):
+    """Text added to the figure as it is. `Element(text)`, which folium uses for rendered macros, compiles
+    the text as a Jinja template: seconds of lexing for megabytes of markers, and any '{{ ... }}' typed
+    in a name would run on the server."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
 
 
 class _CompactMarkerCluster(FastMarkerCluster):
     """FastMarkerCluster with a compact payload: minified JSON rows and lookup tables, `addLayers` in bulk.
 
     The stock template writes the rows with spaces and adds markers one at a time; at 50,000 rows that
-    costs ~300 KB and seconds in the browser.
+    costs ~300 KB and seconds in the browser. The script is added verbatim (`render`), not as a template.
     """
 
+    # Named `verbatim_script`, not `script`, so that MacroElement.render does not add it through Element.
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro verbatim_script(this, kwargs) %}
             var {{ this.get_name() }} = (function(){
                 var lookup = {{ this.lookup }};
                 {{ this.callback }}
@@ -101,11 +124,21 @@ class _CompactMarkerCluster(FastMarkerCluster):
         {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list[Any]], lookup: dict[str, Any], *, callback: str, name: str) -> None:
+    def __init__(
+        self, rows: str, row_count: int, lookup: dict[str, Any], *, callback: str, name: str
+    ) -> None:
+        """`rows`: the rows as compact JSON text (`_rows_json`)."""
         super().__init__([], callback=callback, name=name, chunked_loading=True)
-        self.payload = _js_literal(rows)
+        self.payload = _script_safe(rows)
         self.lookup = _js_literal(lookup)
-        self.row_count = len(rows)
+        self.row_count = row_count
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # MacroElement renders into the figure
+        script = str(self._template.module.verbatim_script(self, kwargs))
+        figure: Any = self.get_root()
+        # Added before the parent classes render, so it comes where the stock `script` macro would.
+        figure.script.add_child(_Verbatim(script), name=self.get_name())
+        super().render(**kwargs)
 
 
 # row = [lat, lon (scaled integers), category, name, district index, languages index]; lookup tables
@@ -152,18 +185,30 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype="object")
 
 
-def _place_texts(frame: pd.DataFrame) -> pd.Series:
-    """'BK 12' from the community district, else the borough name, else ''."""
+def _places(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each row's place, as `_lookup` takes it: 'BK 12' from the community district, else the borough
+    name, else ''. Labels are made per distinct district (~60), not per row."""
     district = pd.to_numeric(_column(frame, "community_district"), errors="coerce").astype("Int64")
-    labels = district.map(lambda cd: district_label(int(cd)), na_action="ignore")
-    borough = _column(frame, "borough").where(lambda b: b.map(lambda v: isinstance(v, str)), "")
-    return labels.astype("object").where(labels.notna(), borough).fillna("").astype(str)
+    keys = district.astype("object")
+    missing = district.isna().to_numpy()
+    if missing.any():
+        borough = _column(frame, "borough")[missing]
+        keys[missing] = borough.where(borough.map(lambda value: isinstance(value, str)), None)
+    positions, distinct = pd.factorize(keys)
+    # A district is an int and a borough a str, so the two never share a key.
+    texts = [value if isinstance(value, str) else district_label(int(value)) for value in distinct]
+    return positions, [*texts, ""]
 
 
-def _lookup(values: pd.Series) -> tuple[list[str], list[int]]:
-    """Distinct escaped texts and each row's index into them (repeated texts travel once)."""
-    codes, uniques = pd.factorize(values, sort=True)
-    return [html.escape(str(text)) for text in uniques], codes.tolist()
+def _lookup(positions: np.ndarray, texts: list[str]) -> tuple[list[str], list[int]]:
+    """Distinct escaped texts (sorted) and each row's index into them (repeated texts travel once).
+
+    Row i's text is `texts[positions[i]]`; position -1 (a missing value) reads the last text.
+    """
+    table = sorted({texts[position] for position in np.unique(positions)})
+    where = {text: i for i, text in enumerate(table)}
+    index = np.array([where.get(text, -1) for text in texts], dtype=np.int64)
+    return [html.escape(text) for text in table], index[positions].tolist()
 
 
 def _shorten(name: str) -> str:
@@ -174,6 +219,16 @@ def _scaled(frame: pd.DataFrame, column: str, origin: float) -> list[int]:
     if frame.empty:
         return []
     return ((frame[column].astype(float) - origin) * COORDINATE_SCALE).round().astype(int).tolist()
+
+
+def _rows_json(
+    lat: list[int], lon: list[int], category: list[int], name: list[str], place: list[int], spoken: list[int]
+) -> str:
+    """`json.dumps(rows, separators=(",", ":"), ensure_ascii=False)` of the marker rows, written without a
+    list per row: at 50,000 rows those lists set off full garbage collections of the app's heap that cost
+    more than the encoding. `encode_basestring` is the string encoder json.dumps itself uses."""
+    rows = zip(lat, lon, category, name, place, spoken, strict=True)
+    return "[" + ",".join(f"[{a},{b},{c},{encode_basestring(d)},{e},{f}]" for a, b, c, d, e, f in rows) + "]"
 
 
 def decode_row(row: list[Any]) -> tuple[float, float]:
@@ -190,25 +245,21 @@ def _marker_layer(
     name: str,
 ) -> _CompactMarkerCluster:
     placed = _on_map(organizations)
-    keys = {key: i for i, key in enumerate(categories)}
-    category_index = _column(placed, category_column).map(keys).fillna(len(keys)).astype(int)
-    place_table, place_index = _lookup(_place_texts(placed))
-    language_texts = _column(placed, "languages").map(_language_text, na_action=None)
-    language_table, language_index = _lookup(language_texts.astype(str))
+    known = pd.Index(list(categories)).get_indexer(_column(placed, category_column))
+    category_index = np.where(known < 0, len(categories), known)  # the last category is "Other"
+    place_table, place_index = _lookup(*_places(placed))
+    positions, code_lists = distinct_language_codes(_column(placed, "languages"))
+    language_table, language_index = _lookup(positions, [_language_text(codes) for codes in code_lists])
     names = [html.escape(_shorten(str(label))) for label in _column(placed, "name").fillna("").tolist()]
     (south, west), _ = NYC_BOUNDS
-    rows = [
-        list(row)
-        for row in zip(
-            _scaled(placed, "latitude", south),
-            _scaled(placed, "longitude", west),
-            category_index.tolist(),
-            names,
-            place_index,
-            language_index,
-            strict=True,
-        )
-    ]
+    rows = _rows_json(
+        _scaled(placed, "latitude", south),
+        _scaled(placed, "longitude", west),
+        category_index.tolist(),
+        names,
+        place_index,
+        language_index,
+    )
     lookup = {
         "origin": [south, west],
         "scale": COORDINATE_SCALE,
@@ -216,7 +267,7 @@ def _marker_layer(
         "districts": place_table,
         "languages": language_table,
     }
-    return _CompactMarkerCluster(rows, lookup, callback=_MARKER_CALLBACK, name=name)
+    return _CompactMarkerCluster(rows, len(placed), lookup, callback=_MARKER_CALLBACK, name=name)
 
 
 class _CategoryLegend(MacroElement):
@@ -331,7 +382,8 @@ def _decorate(
             "organizations_text": _number(row.get("active_organizations", 0)),
             "deserts_text": _number(row.get("deserts", 0)),
         }
-        properties.update({key: html.escape(text) for key, text in texts.items()})
+        # folium compiles the GeoJSON layer's script as a Jinja template: '{' as an entity keeps it text.
+        properties.update({key: html.escape(text).replace("{", "&#123;") for key, text in texts.items()})
     return geojson
 
 

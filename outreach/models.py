@@ -306,26 +306,29 @@ class ShipmentLine(Base):
     unit: Mapped[StockUnit] = relationship(lazy="joined")
 
 
-class DeliveryTotal(Base):
-    """Units shipped (in transit) and delivered per stock unit x borough x community district: the dashboard,
-    coverage and the planner read these few thousand rows instead of summing every shipment line.
+class ShipmentTotal(Base):
+    """The shipment lines summed per stock unit x depot x borough x community district x stage: pending
+    (draft or packed), shipped (in transit) or delivered. The dashboard, coverage and the planner read
+    these few thousand rows instead of every shipment line.
 
-    Derived data, kept by `outreach.delivery_totals` in the same transaction as the shipment step or the
+    Derived data, kept by `outreach.shipment_totals` in the same transaction as the shipment step or the
     organization move that changes it, and rebuilt from the shipment lines on demand. An organization not
     placed yet counts under borough '' and district 0 (key columns cannot be NULL: NULLs never conflict).
     """
 
-    __tablename__ = "delivery_totals"
+    __tablename__ = "shipment_totals"
     __table_args__ = (
-        CheckConstraint("status IN ('shipped', 'delivered')", name="status"),
-        CheckConstraint("units >= 0", name="units_not_negative"),
+        CheckConstraint("status IN ('pending', 'shipped', 'delivered')", name="status"),
+        CheckConstraint("units >= 0 AND reserved >= 0", name="not_negative"),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("stock_units.id"), primary_key=True)
+    depot_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
     borough: Mapped[str] = mapped_column(String(20), primary_key=True)
     community_district: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(12), primary_key=True)
-    units: Mapped[int] = mapped_column(BigInteger, default=0)
+    units: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of the lines' quantity
+    reserved: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of their reserved_quantity
 
 
 # --- restock requests ---------------------------------------------------------------------------------

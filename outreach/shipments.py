@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from outreach import audit, coverage_data, delivery_totals, inventory
+from outreach import audit, coverage_data, inventory, shipment_totals
 from outreach.addresses import normalize_key
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
@@ -95,6 +95,7 @@ def add_shipment(
     ]
     session.add(shipment)
     session.flush()
+    shipment_totals.shipment_created(session, shipment)
     audit.record(
         session,
         actor=actor,
@@ -186,7 +187,7 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
                 reference=f"shipment #{shipment.id}",
                 shipment_id=shipment.id,
             )
-        delivery_totals.shipment_shipped(session, shipment)
+        shipment_totals.shipment_shipped(session, shipment)
         _sync_request(session, shipment)
         audit.record(
             session,
@@ -202,7 +203,7 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
 def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
     with sessions.begin() as session:
         shipment = _advance(session, shipment_id, ("shipped",), "delivered")
-        delivery_totals.shipment_delivered(session, shipment)
+        shipment_totals.shipment_delivered(session, shipment)
         _sync_request(session, shipment)
         audit.record(
             session,
@@ -224,6 +225,7 @@ def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, 
         previous = before.status if before else None
         shipment = _advance(session, shipment_id, ("draft", "packed"), "cancelled")
         shipment.cancel_reason = why
+        shipment_totals.shipment_cancelled(session, shipment)
         # The reservation stays with the approved request; only the shipment is void, so the
         # request can be turned into a new shipment (the unique request_id is cleared here).
         if shipment.request_id is not None:

@@ -56,9 +56,7 @@ def coverage_view(
     )
     active = directory[directory["status"] == "active"]
     if chosen is not None:
-        active = active[
-            active["languages"].map(lambda codes: chosen in coverage.language_codes(codes)).astype(bool)
-        ]
+        active = active[coverage.speaks(active["languages"], chosen)]
     fmap = maps.coverage_map(
         coverage.area_values(table, metric=metric),
         areas=need.boundaries(level),

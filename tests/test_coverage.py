@@ -226,3 +226,48 @@ def test_real_need_data_is_consistent():
     }
     with pytest.raises(InvalidInput):
         need.need("county")
+
+
+# The ways a directory spells languages: parsed once per distinct value, they must count as row by row.
+SPELLINGS = ["bn zh", "zh, bn", "bn bn", "", None, "  zh  "]
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_serving_counts_every_spelling_of_languages_once_per_organization(dtype):
+    orgs = pd.DataFrame(
+        {
+            "id": range(1, 7),
+            "borough": "Manhattan",
+            "community_district": pd.array([101] * 6, dtype="Int64"),
+            "status": "active",
+            "languages": pd.Series(SPELLINGS, dtype=dtype),
+        }
+    )
+    served = coverage.serving(orgs, level="district").set_index(["language", "area"])["active_organizations"]
+    assert served.to_dict() == {("bn", 101): 3, ("zh", 101): 3}  # bn: 1, 2, 3 ("bn bn" once); zh: 1, 2, 6
+    # Lists of codes (unhashable) next to strings give the same counts.
+    mixed = orgs.astype({"languages": "object"})
+    mixed.at[0, "languages"] = ["bn", "zh"]
+    assert coverage.serving(mixed, level="district").equals(coverage.serving(orgs, level="district"))
+    repeated = orgs.set_axis([7] * len(orgs))  # e.g. frames concatenated without a new index
+    assert coverage.serving(repeated, level="district").equals(coverage.serving(orgs, level="district"))
+
+
+def test_serving_with_no_languages_at_all():
+    orgs = ORGS.assign(languages=[None, "", float("nan"), " "])
+    assert coverage.serving(orgs, level="district").empty
+
+
+def test_speaks_reads_every_spelling_and_keeps_the_index():
+    values = pd.Series([*SPELLINGS, ["bn"], float("nan")], index=range(10, 18), dtype="object")
+    assert coverage.speaks(values, "bn").to_dict() == {
+        10: True,
+        11: True,
+        12: True,
+        13: False,
+        14: False,
+        15: False,
+        16: True,
+        17: False,
+    }
+    assert coverage.speaks(pd.Series([], dtype="str"), "bn").empty

@@ -73,11 +73,11 @@ def test_is_empty_tracks_the_first_data(engine, sessions):
     assert not is_empty(engine)
 
 
-def test_the_delivery_totals_migration_fills_them_from_the_shipments_already_there(tmp_path):
-    """A database from before 0002 (shipments already shipped and delivered) gets its totals on upgrade."""
+def test_the_shipment_totals_migration_fills_them_from_the_shipments_already_there(tmp_path):
+    """A database from before 0002 (shipments at every stage) gets its totals on upgrade."""
     from alembic import command
 
-    from outreach import delivery_totals
+    from outreach import shipment_totals
     from outreach.db import alembic_config, make_sessions
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
@@ -136,20 +136,21 @@ def test_the_delivery_totals_migration_fills_them_from_the_shipments_already_the
                 {"shipment_id": 1, "unit_id": 1, "quantity": 100},
                 {"shipment_id": 1, "unit_id": 2, "quantity": 50},
                 {"shipment_id": 2, "unit_id": 1, "quantity": 30},
-                {"shipment_id": 3, "unit_id": 1, "quantity": 999},  # packed: not counted
+                {"shipment_id": 3, "unit_id": 1, "quantity": 999},  # packed: pending
                 {"shipment_id": 4, "unit_id": 1, "quantity": 25},
                 {"shipment_id": 5, "unit_id": 1, "quantity": 10},
             ],
         )
     migrate(engine)
     sessions = make_sessions(engine)
-    assert delivery_totals.differences(sessions).empty
+    assert shipment_totals.differences(sessions).empty
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT * FROM delivery_totals ORDER BY 1, 2, 3, 4")).all()
-    assert [tuple(row) for row in rows] == [
-        (1, "", 0, "delivered", 25),
-        (1, "Brooklyn", 307, "delivered", 110),
-        (1, "Brooklyn", 307, "shipped", 30),
-        (2, "Brooklyn", 307, "delivered", 50),
+        rows = connection.execute(text("SELECT * FROM shipment_totals ORDER BY 1, 2, 3, 4")).all()
+    assert [tuple(row) for row in rows] == [  # unit, depot, borough, district, stage, units, reserved
+        (1, 1, "", 0, "delivered", 25, 0),
+        (1, 1, "Brooklyn", 307, "delivered", 110, 0),
+        (1, 1, "Brooklyn", 307, "pending", 999, 0),
+        (1, 1, "Brooklyn", 307, "shipped", 30, 0),
+        (2, 1, "Brooklyn", 307, "delivered", 50, 0),
     ]
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -11,6 +12,7 @@ import pytest
 from branca.colormap import ColorMap
 
 from outreach import coverage, maps, need
+from outreach.catalog import language
 
 EVIL = "<script>alert(1)</script>"
 
@@ -93,6 +95,7 @@ def coverage_inputs(metric: str, language: str | None = "bn"):
     values = coverage.area_values(table, metric=metric)
     labels = dict(zip(table["area"], table["area_label"], strict=False))
     labels[101] = "<b>Tribeca</b>"  # pretend a label carries markup: it must be escaped too
+    labels[102] = "{{ 7*7 }}"  # and template syntax: it must stay text
     return values, orgs, labels
 
 
@@ -136,7 +139,10 @@ def test_coverage_map_colours_and_tooltips():
     assert features[zero]["fill"] == maps.NO_DATA_COLOUR
     assert features[401]["fill"] != maps.NO_DATA_COLOUR
     assert features[101]["label"] == "&lt;b&gt;Tribeca&lt;/b&gt;"
-    assert "<b>Tribeca</b>" not in fmap.get_root().render()
+    assert features[102]["label"] == "&#123;&#123; 7*7 }}"
+    rendered = fmap.get_root().render()
+    assert "<b>Tribeca</b>" not in rendered
+    assert "7*7 }}" in rendered and "{{ 7*7 }}" not in rendered  # kept as text, not evaluated
 
 
 def test_coverage_map_markers_are_coloured_by_request_status_and_escaped():
@@ -175,3 +181,65 @@ def test_long_names_are_shortened_in_tooltips():
     frame = directory_frame().iloc[[0]].assign(name="A" * 300)
     row = payload(marker_layers(maps.directory_map(frame))[0])[0]
     assert len(row[3]) == maps.MAX_TOOLTIP_NAME and row[3].endswith("…")
+
+
+def lookup_texts(frame: pd.DataFrame, table: str, column: int) -> list[str]:
+    (layer,) = marker_layers(maps.directory_map(frame))
+    lookup = json.loads(layer.lookup)
+    return [lookup[table][row[column]] for row in payload(layer)]
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_marker_languages_do_not_depend_on_how_they_are_spelled(dtype):
+    spellings = ["zh es", "es, zh", "es  zh ", "", None, "xx"]
+    frame = pd.concat([directory_frame().iloc[[0]]] * len(spellings), ignore_index=True)
+    frame["languages"] = pd.Series(spellings, dtype=dtype)
+    both = f"{language('es').english}, {language('zh').english}"  # sorted by code
+    texts = lookup_texts(frame, "languages", 5)
+    assert texts == [both] * 3 + ["", "", "xx"]  # unknown codes as typed
+    (layer,) = marker_layers(maps.directory_map(frame))
+    assert json.loads(layer.lookup)["languages"] == ["", both, "xx"]  # each text once
+    with_list = frame.astype({"languages": "object"})
+    with_list.at[5, "languages"] = ["zh", "es"]  # unhashable: read row by row, same texts
+    assert lookup_texts(with_list, "languages", 5)[5] == both
+
+
+def test_marker_places_prefer_the_district_then_the_borough():
+    frame = pd.concat([directory_frame().iloc[[0]]] * 5, ignore_index=True)
+    frame["community_district"] = pd.array([312, None, None, 312, None], dtype="Int64")
+    frame["borough"] = ["Queens", "Queens", None, None, "<i>Bronx</i>"]
+    assert lookup_texts(frame, "districts", 4) == ["BK 12", "Queens", "", "BK 12", "&lt;i&gt;Bronx&lt;/i&gt;"]
+
+
+def test_unknown_statuses_are_drawn_as_other():
+    frame = directory_frame().iloc[[0, 1]].assign(status=["closed", None])
+    assert lookup_texts(frame, "categories", 2) == [["Other", "#666666"]] * 2
+
+
+@pytest.mark.parametrize("name", ["{{ 7*7 }}", "{% if %}x", "{# note #}", "{{ lipsum.__globals__ }}"])
+def test_template_syntax_in_names_stays_text(name):
+    frame = directory_frame().iloc[[0]].assign(name=name)
+    fmap = maps.directory_map(frame)
+    rendered = fmap.get_root().render()  # a Jinja tag here used to be evaluated (or fail) on the server
+    match = re.search(r"var data = (\[.*?\]\]);", rendered, re.S)
+    assert match is not None
+    assert json.loads(match.group(1))[0][3] == name  # what the browser reads: the name as typed
+    assert "{{" not in match.group(1) and "{%" not in match.group(1) and "{#" not in match.group(1)
+
+
+def test_names_with_json_and_script_specials_reach_the_browser_as_typed():
+    names = [
+        'say "hi"',
+        "back\\slash\\",
+        "tab\there\nnewline",
+        "line\u2028sep\u2029",
+        "</script><!--",
+        "é 中文 ☃",
+    ]
+    frame = pd.concat([directory_frame().iloc[[0]]] * len(names), ignore_index=True).assign(name=names)
+    fmap = maps.directory_map(frame)
+    (layer,) = marker_layers(fmap)
+    assert [row[3] for row in payload(layer)] == [html.escape(name) for name in names]
+    assert "\u2028" not in layer.payload and "</" not in layer.payload
+    assert "é 中文 ☃" in layer.payload  # non-ASCII travels as UTF-8, not \\u escapes (payload size)
+    assert "</script><!--" not in fmap.get_root().render()

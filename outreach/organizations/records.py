@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-# delivery_totals: its flush hook moves an organization's shipped units along when its place changes.
-from outreach import areas, audit, delivery_totals  # noqa: F401
+# shipment_totals: its flush hook moves an organization's shipped units along when its place changes.
+from outreach import areas, audit, shipment_totals  # noqa: F401
 from outreach.addresses import normalize_address, normalize_key
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, GeocodingError, InvalidInput, NotFound

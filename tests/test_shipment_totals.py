@@ -11,24 +11,27 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from outreach import delivery_totals, inventory, organizations, shipments
+from outreach import inventory, organizations, shipment_totals, shipments
 from outreach.db import SessionFactory
 from outreach.demo import Reference
-from outreach.models import DeliveryTotal, Organization
+from outreach.models import Organization, ShipmentTotal
 
 ACTOR = "tester"
 SUNSET_PARK = (40.6453, -74.0124)  # Brooklyn community district 7 (boro_cd 307)
 FLUSHING = (40.7580, -73.8303)  # Queens community district 7 (boro_cd 407)
 
 
-def kept(sessions: SessionFactory) -> dict[tuple, int]:
+def kept(sessions: SessionFactory, stages: tuple[str, ...] = ("shipped", "delivered")) -> dict[tuple, int]:
+    """Non-zero totals of these stages: (unit, borough, district, stage) -> units (one depot in these tests)."""
     with sessions() as session:
-        rows = session.execute(select(DeliveryTotal).where(DeliveryTotal.units != 0)).scalars()
+        rows = session.execute(
+            select(ShipmentTotal).where(ShipmentTotal.units != 0, ShipmentTotal.status.in_(stages))
+        ).scalars()
         return {(r.unit_id, r.borough, r.community_district, r.status): r.units for r in rows}
 
 
 def assert_in_step(sessions: SessionFactory) -> None:
-    wrong = delivery_totals.differences(sessions)
+    wrong = shipment_totals.differences(sessions)
     assert wrong.empty, wrong.to_string()
 
 
@@ -78,7 +81,11 @@ def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
     stocked(sessions, ref, flyer_bn, booklet_es)
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     first = shipment_to(sessions, ref, org, {flyer_bn: 100, booklet_es: 50}, until="packed")
-    assert kept(sessions) == {}  # packed stock has not left the depot
+    assert kept(sessions) == {}  # packed stock has not left the depot: it is pending
+    assert kept(sessions, ("pending",)) == {
+        (flyer_bn, "Brooklyn", 307, "pending"): 100,
+        (booklet_es, "Brooklyn", 307, "pending"): 50,
+    }
 
     shipments.ship_shipment(sessions, shipment_id=first, actor=ACTOR)
     assert kept(sessions) == {
@@ -95,14 +102,29 @@ def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
     assert_in_step(sessions)
 
 
-def test_cancelled_and_draft_shipments_count_nowhere(sessions: SessionFactory, ref: Reference) -> None:
+def test_drafts_are_pending_and_cancelled_shipments_count_nowhere(
+    sessions: SessionFactory, ref: Reference
+) -> None:
     flyer_bn = ref.units[("flyer", "bn")]
     stocked(sessions, ref, flyer_bn)
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     shipment_to(sessions, ref, org, {flyer_bn: 100}, until="draft")
     packed = shipment_to(sessions, ref, org, {flyer_bn: 50}, until="packed")
+    assert kept(sessions, ("pending",)) == {(flyer_bn, "Brooklyn", 307, "pending"): 150}
     shipments.cancel_shipment(sessions, shipment_id=packed, reason="closed for renovation", actor=ACTOR)
+    assert kept(sessions, ("pending",)) == {(flyer_bn, "Brooklyn", 307, "pending"): 100}
     assert kept(sessions) == {}
+    pending = shipment_totals.pending_units(sessions, language="bn")
+    assert pending[["unit_id", "depot_id", "community_district", "borough", "units"]].to_dict("records") == [
+        {
+            "unit_id": flyer_bn,
+            "depot_id": ref.main_depot,
+            "community_district": 307,
+            "borough": "Brooklyn",
+            "units": 100,
+        }
+    ]
+    assert shipment_totals.pending_units(sessions, language="es").empty
     assert_in_step(sessions)
 
 
@@ -114,13 +136,15 @@ def test_a_moved_organization_takes_its_units_to_its_new_district(
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
     shipment_to(sessions, ref, org, {flyer_bn: 50}, until="shipped")
+    shipment_to(sessions, ref, org, {flyer_bn: 25}, until="draft")
 
     organizations.set_location(
         sessions, organization_id=org, latitude=FLUSHING[0], longitude=FLUSHING[1], actor=ACTOR
     )
-    assert kept(sessions) == {
+    assert kept(sessions, ("pending", "shipped", "delivered")) == {
         (flyer_bn, "Queens", 407, "delivered"): 100,
         (flyer_bn, "Queens", 407, "shipped"): 50,
+        (flyer_bn, "Queens", 407, "pending"): 25,
     }
     assert_in_step(sessions)
 
@@ -134,7 +158,7 @@ def test_an_organization_not_yet_placed_counts_apart_until_it_is_placed(
         sessions, name="Unplaced Chapel", borough=None, languages=["bn"], actor=ACTOR
     )
     shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
-    frame = delivery_totals.units(sessions)
+    frame = shipment_totals.units(sessions)
     assert str(frame["community_district"].dtype) == "Int64"
     assert len(frame) == 1 and pd.isna(frame["community_district"].iloc[0])
     assert frame[["language", "borough", "status", "units"]].to_dict("records") == [
@@ -159,13 +183,13 @@ def test_reads_by_language_and_by_borough_match_the_lines(sessions: SessionFacto
     shipment_to(sessions, ref, brooklyn, {flyer_bn: 100, booklet_bn: 25}, until="delivered")
     shipment_to(sessions, ref, queens, {booklet_es: 75, flyer_bn: 50}, until="shipped")
 
-    bengali = delivery_totals.units(sessions, language="bn")
+    bengali = shipment_totals.units(sessions, language="bn")
     assert set(bengali["language"]) == {"bn"}
     assert bengali.set_index(["community_district", "status"])["units"].to_dict() == {
         (307, "delivered"): 125,
         (407, "shipped"): 50,
     }
-    boroughs = delivery_totals.units(sessions, by_district=False)
+    boroughs = shipment_totals.units(sessions, by_district=False)
     assert list(boroughs.columns) == ["language", "borough", "status", "units"]
     assert boroughs.set_index(["language", "borough", "status"])["units"].to_dict() == {
         ("bn", "Brooklyn", "delivered"): 125,
@@ -182,8 +206,8 @@ def test_an_out_of_step_table_is_rebuilt_instead_of_refusing_a_delivery(
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     shipment_id = shipment_to(sessions, ref, org, {flyer_bn: 100}, until="shipped")
     with sessions.begin() as session:  # someone emptied the table by hand
-        session.execute(delete(DeliveryTotal))
-    assert not delivery_totals.differences(sessions).empty
+        session.execute(delete(ShipmentTotal))
+    assert not shipment_totals.differences(sessions).empty
 
     shipments.deliver_shipment(sessions, shipment_id=shipment_id, actor=ACTOR)
     assert kept(sessions) == {(flyer_bn, "Brooklyn", 307, "delivered"): 100}
@@ -196,7 +220,7 @@ def test_an_out_of_step_table_still_follows_a_move(sessions: SessionFactory, ref
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
     with sessions.begin() as session:
-        session.execute(update(DeliveryTotal).values(units=1))
+        session.execute(update(ShipmentTotal).values(units=1))
     organizations.set_location(
         sessions, organization_id=org, latitude=FLUSHING[0], longitude=FLUSHING[1], actor=ACTOR
     )
@@ -210,13 +234,13 @@ def test_the_check_command_reports_and_rebuild_repairs(
     stocked(sessions, ref, flyer_bn)
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
-    assert delivery_totals.main(["check"]) == 0
+    assert shipment_totals.main(["check"]) == 0
     with sessions.begin() as session:
-        session.execute(update(DeliveryTotal).values(units=7))
-    assert delivery_totals.main(["check"]) == 1
+        session.execute(update(ShipmentTotal).values(units=7))
+    assert shipment_totals.main(["check"]) == 1
     assert "differ from the shipment lines" in capsys.readouterr().out
-    assert delivery_totals.main(["rebuild"]) == 0
-    assert delivery_totals.main(["check"]) == 0
+    assert shipment_totals.main(["rebuild"]) == 0
+    assert shipment_totals.main(["check"]) == 0
     assert kept(sessions) == {(flyer_bn, "Brooklyn", 307, "delivered"): 100}
 
 
