@@ -66,13 +66,16 @@ def organizations(
     recent_days: int = RECENT_DAYS,
     now: dt.datetime | None = None,
     language: str | None = None,
+    for_map: bool = True,
+    only_active: bool = False,
 ) -> pd.DataFrame:
     """Every organization (or, with `language`, those serving it) with what the coverage map and planner
     need, and no contact details.
 
     Columns: id, name, borough, community_district, latitude, longitude, status, weekly_attendance,
     usual_request_packs, languages (space-separated codes, sorted), request_status (waiting / in_transit /
-    recently_delivered / long_ago).
+    recently_delivered / long_ago). `for_map=False` leaves out latitude, longitude and request_status
+    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them).
     """
     since = (now or utcnow()) - dt.timedelta(days=recent_days)
     # Each status is a set of organization ids read from an index on (status, ...): open requests, parcels
@@ -109,22 +112,23 @@ def organizations(
             Organization.name,
             Organization.borough,
             Organization.community_district,
-            Organization.latitude,
-            Organization.longitude,
+            *([Organization.latitude, Organization.longitude] if for_map else []),
             Organization.status,
             Organization.weekly_attendance,
             Organization.usual_request_packs,
             func.coalesce(languages.c.languages, "").label("languages"),
-            request_status.label("request_status"),
+            *([request_status.label("request_status")] if for_map else []),
         )
         .outerjoin(languages, languages.c.organization_id == Organization.id)
         .order_by(Organization.id)
     )
     if serving is not None:
         statement = statement.where(Organization.id.in_(serving))
+    if only_active:
+        statement = statement.where(Organization.status == "active")
     frame = read_frame(sessions, statement)
     frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
-    for column in ("latitude", "longitude"):
+    for column in ("latitude", "longitude") if for_map else ():
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     # Sorted codes, so 'zh es' and 'es zh' (aggregation order is not guaranteed) read the same; computed
     # once per distinct combination (a few hundred), not once per organization.

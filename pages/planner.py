@@ -29,7 +29,7 @@ def suggestion(
     """The gap table and the plan for one language and budget: cached, so a rerun (a note typed, a page of
     the plan turned) does not recompute them; every write clears it with the other reads."""
     # Only this language's shipments and organizations: the plan is for one language.
-    organizations = coverage_reads.organizations(database_url, language_code)
+    organizations = coverage_reads.planner_organizations(database_url, language_code)
     table = coverage.gap_table(
         need.need(LEVEL),
         coverage_reads.shipped_units(database_url, language_code),

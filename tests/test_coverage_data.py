@@ -172,6 +172,21 @@ def test_organizations_request_status_and_no_contact_details(sessions, stocked):
     assert later.set_index("id").loc[recent, "request_status"] == "long_ago"
 
 
+def test_the_planners_read_has_active_organizations_serving_the_language_without_map_columns(
+    sessions, stocked
+):
+    serving = make_org(sessions, "Serving Temple", languages=["bn", "en"], district=312)
+    paused = make_org(sessions, "Paused Chapel", languages=["bn"], district=312)
+    make_org(sessions, "Other Church", languages=["ht"], district=314)
+    organizations.pause_organization(sessions, organization_id=paused, reason="closed", actor="t")
+    frame = coverage_data.organizations(sessions, language="bn", for_map=False, only_active=True)
+    assert list(frame["id"]) == [serving]
+    assert frame.loc[0, "languages"] == "bn en" and frame.loc[0, "community_district"] == 312
+    assert not {"latitude", "longitude", "request_status"} & set(frame.columns)
+    everyone = coverage_data.organizations(sessions, language="bn")
+    assert set(everyone["id"]) == {serving, paused}
+
+
 def test_pending_units_are_drafts_and_packed_not_reserved(sessions, stocked):
     ref = stocked
     org = make_org(sessions, "Drafty Masjid", languages=["bn"], district=312)

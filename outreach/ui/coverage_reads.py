@@ -22,6 +22,12 @@ def organizations(database_url: str, language: str | None = None) -> pd.DataFram
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def planner_organizations(database_url: str, language: str) -> pd.DataFrame:
+    """The active organizations serving one language, without the map's columns (the planner)."""
+    return coverage_data.organizations(get_sessions(), language=language, for_map=False, only_active=True)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def campaign_totals(database_url: str) -> pd.Series:
     return coverage_data.campaign_totals(get_sessions())
 
