@@ -105,3 +105,18 @@ def app_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     st.cache_data.clear()
     st.cache_resource.clear()
     config.settings.cache_clear()
+
+
+def ship_until(
+    sessions: SessionFactory, ref: Reference, organization_id: int, lines: dict, *, until: str = "delivered"
+) -> int:
+    """A shipment from the main depot taken through the shipment steps up to `until` (draft ... delivered)."""
+    from outreach import shipments
+
+    shipment_id = shipments.create_shipment(
+        sessions, organization_id=organization_id, depot_id=ref.main_depot, lines=lines, actor=ACTOR
+    )
+    steps = (shipments.pack_shipment, shipments.ship_shipment, shipments.deliver_shipment)
+    for step in steps[: ("draft", "packed", "shipped", "delivered").index(until)]:
+        step(sessions, shipment_id=shipment_id, actor=ACTOR)
+    return shipment_id

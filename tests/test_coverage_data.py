@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from shapely.geometry import shape
 
-from outreach import coverage, coverage_data, inventory, need, organizations, shipments
+from outreach import coverage, coverage_data, inventory, need, organizations
 from outreach.db import utcnow
 from outreach.models import RestockRequest
 from tests.conftest import ACTOR
+from tests.conftest import ship_until as ship
 
 
 def point_in(district: int) -> tuple[float, float]:
@@ -36,21 +37,6 @@ def make_org(sessions, name, *, languages, district=None, borough="Brooklyn", co
         contact_email="private@example.org",
         **fields,
     )
-
-
-def ship(sessions, ref, org, lines, *, until="delivered"):
-    shipment_id = shipments.create_shipment(
-        sessions, organization_id=org, depot_id=ref.main_depot, lines=lines, actor=ACTOR
-    )
-    steps = {
-        "draft": [],
-        "packed": ["pack"],
-        "shipped": ["pack", "ship"],
-        "delivered": ["pack", "ship", "deliver"],
-    }
-    for step in steps[until]:
-        getattr(shipments, f"{step}_shipment")(sessions, shipment_id=shipment_id, actor=ACTOR)
-    return shipment_id
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from outreach import inventory, organizations, shipment_totals, shipments
 from outreach.db import SessionFactory
 from outreach.demo import Reference
 from outreach.models import Organization, ShipmentTotal
+from tests.conftest import ship_until
 
 ACTOR = "tester"
 SUNSET_PARK = (40.6453, -74.0124)  # Brooklyn community district 7 (boro_cd 307)
@@ -45,33 +46,19 @@ def placed_org(sessions: SessionFactory, name: str, point: tuple[float, float]) 
     return organization_id
 
 
+@pytest.fixture
+def brooklyn(sessions: SessionFactory, ref: Reference) -> tuple[int, int]:
+    """The Bangla flyer, stocked, and an organization placed in Brooklyn district 7: (unit id, org id)."""
+    flyer_bn = ref.units[("flyer", "bn")]
+    stocked(sessions, ref, flyer_bn)
+    return flyer_bn, placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
+
+
 def stocked(sessions: SessionFactory, ref: Reference, *units: int, quantity: int = 10_000) -> None:
     for unit in units:
         inventory.receive(
             sessions, unit_id=unit, location_id=ref.main_depot, quantity=quantity, reference=None, actor=ACTOR
         )
-
-
-def shipment_to(
-    sessions: SessionFactory, ref: Reference, organization_id: int, lines: dict[int, int], *, until: str
-) -> int:
-    shipment_id = shipments.create_shipment(
-        sessions, organization_id=organization_id, depot_id=ref.main_depot, lines=lines, actor=ACTOR
-    )
-    steps = {
-        "draft": [],
-        "packed": ["pack"],
-        "shipped": ["pack", "ship"],
-        "delivered": ["pack", "ship", "deliver"],
-    }
-    verbs = {
-        "pack": shipments.pack_shipment,
-        "ship": shipments.ship_shipment,
-        "deliver": shipments.deliver_shipment,
-    }
-    for step in steps[until]:
-        verbs[step](sessions, shipment_id=shipment_id, actor=ACTOR)
-    return shipment_id
 
 
 def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
@@ -80,7 +67,7 @@ def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
     flyer_bn, booklet_es = ref.units[("flyer", "bn")], ref.units[("booklet", "es")]
     stocked(sessions, ref, flyer_bn, booklet_es)
     org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    first = shipment_to(sessions, ref, org, {flyer_bn: 100, booklet_es: 50}, until="packed")
+    first = ship_until(sessions, ref, org, {flyer_bn: 100, booklet_es: 50}, until="packed")
     assert kept(sessions) == {}  # packed stock has not left the depot: it is pending
     assert kept(sessions, ("pending",)) == {
         (flyer_bn, "Brooklyn", 307, "pending"): 100,
@@ -93,7 +80,7 @@ def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
         (booklet_es, "Brooklyn", 307, "shipped"): 50,
     }
     shipments.deliver_shipment(sessions, shipment_id=first, actor=ACTOR)
-    shipment_to(sessions, ref, org, {flyer_bn: 200}, until="shipped")
+    ship_until(sessions, ref, org, {flyer_bn: 200}, until="shipped")
     assert kept(sessions) == {
         (flyer_bn, "Brooklyn", 307, "delivered"): 100,
         (booklet_es, "Brooklyn", 307, "delivered"): 50,
@@ -103,13 +90,11 @@ def test_shipping_and_delivering_move_units_between_in_transit_and_delivered(
 
 
 def test_drafts_are_pending_and_cancelled_shipments_count_nowhere(
-    sessions: SessionFactory, ref: Reference
+    sessions: SessionFactory, ref: Reference, brooklyn: tuple[int, int]
 ) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipment_to(sessions, ref, org, {flyer_bn: 100}, until="draft")
-    packed = shipment_to(sessions, ref, org, {flyer_bn: 50}, until="packed")
+    flyer_bn, org = brooklyn
+    ship_until(sessions, ref, org, {flyer_bn: 100}, until="draft")
+    packed = ship_until(sessions, ref, org, {flyer_bn: 50}, until="packed")
     assert kept(sessions, ("pending",)) == {(flyer_bn, "Brooklyn", 307, "pending"): 150}
     shipments.cancel_shipment(sessions, shipment_id=packed, reason="closed for renovation", actor=ACTOR)
     assert kept(sessions, ("pending",)) == {(flyer_bn, "Brooklyn", 307, "pending"): 100}
@@ -129,14 +114,12 @@ def test_drafts_are_pending_and_cancelled_shipments_count_nowhere(
 
 
 def test_a_moved_organization_takes_its_units_to_its_new_district(
-    sessions: SessionFactory, ref: Reference
+    sessions: SessionFactory, ref: Reference, brooklyn: tuple[int, int]
 ) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
-    shipment_to(sessions, ref, org, {flyer_bn: 50}, until="shipped")
-    shipment_to(sessions, ref, org, {flyer_bn: 25}, until="draft")
+    flyer_bn, org = brooklyn
+    ship_until(sessions, ref, org, {flyer_bn: 100}, until="delivered")
+    ship_until(sessions, ref, org, {flyer_bn: 50}, until="shipped")
+    ship_until(sessions, ref, org, {flyer_bn: 25}, until="draft")
 
     organizations.set_location(
         sessions, organization_id=org, latitude=FLUSHING[0], longitude=FLUSHING[1], actor=ACTOR
@@ -157,7 +140,7 @@ def test_an_organization_not_yet_placed_counts_apart_until_it_is_placed(
     org = organizations.create_organization(
         sessions, name="Unplaced Chapel", borough=None, languages=["bn"], actor=ACTOR
     )
-    shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
+    ship_until(sessions, ref, org, {flyer_bn: 100}, until="delivered")
     frame = shipment_totals.units(sessions)
     assert str(frame["community_district"].dtype) == "Int64"
     assert len(frame) == 1 and pd.isna(frame["community_district"].iloc[0])
@@ -180,8 +163,8 @@ def test_reads_by_language_and_by_borough_match_the_lines(sessions: SessionFacto
     stocked(sessions, ref, flyer_bn, booklet_bn, booklet_es)
     brooklyn = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
     queens = placed_org(sessions, "Cedar Park Parish", FLUSHING)
-    shipment_to(sessions, ref, brooklyn, {flyer_bn: 100, booklet_bn: 25}, until="delivered")
-    shipment_to(sessions, ref, queens, {booklet_es: 75, flyer_bn: 50}, until="shipped")
+    ship_until(sessions, ref, brooklyn, {flyer_bn: 100, booklet_bn: 25}, until="delivered")
+    ship_until(sessions, ref, queens, {booklet_es: 75, flyer_bn: 50}, until="shipped")
 
     bengali = shipment_totals.units(sessions, language="bn")
     assert set(bengali["language"]) == {"bn"}
@@ -199,12 +182,10 @@ def test_reads_by_language_and_by_borough_match_the_lines(sessions: SessionFacto
 
 
 def test_an_out_of_step_table_is_rebuilt_instead_of_refusing_a_delivery(
-    sessions: SessionFactory, ref: Reference
+    sessions: SessionFactory, ref: Reference, brooklyn: tuple[int, int]
 ) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipment_id = shipment_to(sessions, ref, org, {flyer_bn: 100}, until="shipped")
+    flyer_bn, org = brooklyn
+    shipment_id = ship_until(sessions, ref, org, {flyer_bn: 100}, until="shipped")
     with sessions.begin() as session:  # someone emptied the table by hand
         session.execute(delete(ShipmentTotal))
     assert not shipment_totals.differences(sessions).empty
@@ -214,11 +195,11 @@ def test_an_out_of_step_table_is_rebuilt_instead_of_refusing_a_delivery(
     assert_in_step(sessions)
 
 
-def test_an_out_of_step_table_still_follows_a_move(sessions: SessionFactory, ref: Reference) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
+def test_an_out_of_step_table_still_follows_a_move(
+    sessions: SessionFactory, ref: Reference, brooklyn: tuple[int, int]
+) -> None:
+    flyer_bn, org = brooklyn
+    ship_until(sessions, ref, org, {flyer_bn: 100}, until="delivered")
     with sessions.begin() as session:
         session.execute(update(ShipmentTotal).values(units=1))
     organizations.set_location(
@@ -228,12 +209,14 @@ def test_an_out_of_step_table_still_follows_a_move(sessions: SessionFactory, ref
 
 
 def test_the_check_command_reports_and_rebuild_repairs(
-    sessions: SessionFactory, ref: Reference, app_env: str, capsys: pytest.CaptureFixture[str]
+    sessions: SessionFactory,
+    ref: Reference,
+    brooklyn: tuple[int, int],
+    app_env: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipment_to(sessions, ref, org, {flyer_bn: 100}, until="delivered")
+    flyer_bn, org = brooklyn
+    ship_until(sessions, ref, org, {flyer_bn: 100}, until="delivered")
     assert shipment_totals.main(["check"]) == 0
     with sessions.begin() as session:
         session.execute(update(ShipmentTotal).values(units=7))
@@ -257,7 +240,7 @@ def test_a_random_campaign_keeps_the_totals_equal_to_the_lines(
         action = rng.choice(["new", "advance", "advance", "move", "cancel"])
         if action == "new" or not open_shipments:
             lines = {unit: 25 * rng.randint(1, 4) for unit in rng.sample(units, rng.randint(1, 3))}
-            open_shipments.append(shipment_to(sessions, ref, rng.choice(orgs), lines, until="draft"))
+            open_shipments.append(ship_until(sessions, ref, rng.choice(orgs), lines, until="draft"))
         elif action == "advance":
             shipment_id = rng.choice(open_shipments)
             status = shipments.shipments(sessions).set_index("shipment_id").loc[shipment_id, "status"]
@@ -283,12 +266,10 @@ def test_a_random_campaign_keeps_the_totals_equal_to_the_lines(
 
 
 def test_concurrent_deliveries_and_a_move_of_the_same_organization_stay_in_step(
-    sessions: SessionFactory, ref: Reference
+    sessions: SessionFactory, ref: Reference, brooklyn: tuple[int, int]
 ) -> None:
-    flyer_bn = ref.units[("flyer", "bn")]
-    stocked(sessions, ref, flyer_bn)
-    org = placed_org(sessions, "Lantern Hill Masjid", SUNSET_PARK)
-    shipped = [shipment_to(sessions, ref, org, {flyer_bn: 50}, until="shipped") for _ in range(4)]
+    flyer_bn, org = brooklyn
+    shipped = [ship_until(sessions, ref, org, {flyer_bn: 50}, until="shipped") for _ in range(4)]
     barrier = threading.Barrier(len(shipped) + 1, timeout=60)
     errors: list[BaseException] = []
 
