@@ -120,7 +120,7 @@ def shipment_lines(orgs: pd.DataFrame, seed: int = 11) -> pd.DataFrame:
 
 
 def aggregate(orgs: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    """What `coverage_data.shipped_units` returns (the SQL GROUP BY, done here in pandas)."""
+    """What `shipment_totals.shipped_units` returns (the SQL GROUP BY, done here in pandas)."""
     moved = lines[lines["status"].isin(["shipped", "delivered"])].merge(
         orgs[["id", "community_district", "borough"]], left_on="organization_id", right_on="id"
     )
@@ -275,10 +275,10 @@ def database(count: int) -> None:
         sessions = make_sessions(engine)
         with sessions.begin() as session:  # the bulk insert above goes around the shipment steps
             timed("shipment_totals.rebuild", lambda: shipment_totals.rebuild(session))
-        timed("coverage_data.shipped_units", lambda: coverage_data.shipped_units(sessions))
+        timed("shipment_totals.shipped_units", lambda: shipment_totals.shipped_units(sessions))
         timed("coverage_data.organizations", lambda: coverage_data.organizations(sessions, now=now))
         timed("coverage_data.campaign_totals", lambda: coverage_data.campaign_totals(sessions))
-        timed("coverage_data.pending_units", lambda: coverage_data.pending_units(sessions))
+        timed("shipment_totals.pending_units", lambda: shipment_totals.pending_units(sessions))
         engine.dispose()
 
 

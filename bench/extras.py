@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, text
 
 from bench import bench_restock
-from outreach import config, coverage, coverage_data, maps, need, restock_links
+from outreach import config, coverage, coverage_data, maps, need, restock_links, shipment_totals
 from outreach.db import SessionFactory, engine_of
 from outreach.errors import Conflict
 from outreach.models import Organization, RestockRequest, RestockRequestLine, StockUnit
@@ -53,7 +53,7 @@ class MapFigures:
 def coverage_map_figures(sessions: SessionFactory) -> MapFigures:
     """The coverage map as pages/coverage.py draws it by default (every language, coverage, districts)."""
     started = time.perf_counter()
-    shipped = coverage_data.shipped_units(sessions)
+    shipped = shipment_totals.shipped_units(sessions)
     directory = coverage_data.organizations(sessions)
     totals = coverage_data.campaign_totals(sessions)
     read = time.perf_counter()

@@ -1,4 +1,5 @@
-"""The database reads behind coverage and the planner. Read-only; the aggregation happens in SQL.
+"""The database reads behind coverage and the planner (besides the shipment totals in
+`outreach.shipment_totals`). Read-only; the aggregation happens in SQL.
 
 Nothing here selects contact details (names, phones, emails of contact people): organizers see these
 frames. Dialect-neutral SQL only (`aggregate_strings` is group_concat on SQLite, string_agg on PostgreSQL).
@@ -7,11 +8,11 @@ frames. Dialect-neutral SQL only (`aggregate_strings` is group_concat on SQLite,
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, literal, select
 
-from outreach import shipment_totals
 from outreach.catalog import LANGUAGE_CODES
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.models import (
@@ -26,20 +27,6 @@ from outreach.models import (
 # "Recently delivered" on the map: within this many days. Older: "nothing for a long time".
 RECENT_DAYS = 60
 WAITING_REQUEST_STATUSES = ("submitted", "approved", "partially_shipped")
-PENDING_SHIPMENT_STATUSES = ("draft", "packed")
-
-
-def shipped_units(
-    sessions: SessionFactory, *, language: str | None = None, by_district: bool = True
-) -> pd.DataFrame:
-    """Units per language x community district x borough x status, for shipped (in transit) and delivered.
-
-    Columns: language, community_district, borough, status, units. Rows with no district or borough are
-    kept (the organization has not been placed yet): coverage reports them apart. `language`: only that
-    language. `by_district=False`: per borough only, without the community_district column (the dashboard).
-    Read from the totals the shipment steps keep (`outreach.shipment_totals`), not from every line.
-    """
-    return shipment_totals.units(sessions, language=language, by_district=by_district)
 
 
 def campaign_totals(sessions: SessionFactory) -> pd.Series:
@@ -77,23 +64,6 @@ def organizations(
     recently_delivered / long_ago). `for_map=False` leaves out latitude, longitude and request_status
     (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them).
     """
-    since = (now or utcnow()) - dt.timedelta(days=recent_days)
-    # Each status is a set of organization ids read from an index on (status, ...): open requests, parcels
-    # on the road and deliveries since `since` are a small part of the history, which is never summed here.
-    waiting = select(RestockRequest.organization_id).where(
-        RestockRequest.status.in_(WAITING_REQUEST_STATUSES)
-    )
-    on_the_road = select(Shipment.organization_id).where(Shipment.status == "shipped")
-    recently = select(Shipment.organization_id).where(
-        Shipment.status == "delivered", Shipment.delivered_at >= since
-    )
-    # An open request is what a coordinator acts on, so it wins over a parcel on the road.
-    request_status = case(
-        (Organization.id.in_(waiting), literal("waiting")),
-        (Organization.id.in_(on_the_road), literal("in_transit")),
-        (Organization.id.in_(recently), literal("recently_delivered")),
-        else_=literal("long_ago"),
-    )
     spoken = select(
         OrganizationLanguage.organization_id.label("organization_id"),
         func.aggregate_strings(OrganizationLanguage.language, " ").label("languages"),
@@ -117,7 +87,7 @@ def organizations(
             Organization.weekly_attendance,
             Organization.usual_request_packs,
             func.coalesce(languages.c.languages, "").label("languages"),
-            *([request_status.label("request_status")] if for_map else []),
+            *([_request_status(now or utcnow(), recent_days).label("request_status")] if for_map else []),
         )
         .outerjoin(languages, languages.c.organization_id == Organization.id)
         .order_by(Organization.id)
@@ -137,11 +107,23 @@ def organizations(
     return frame
 
 
-def pending_units(sessions: SessionFactory, *, language: str | None = None) -> pd.DataFrame:
-    """Units promised by draft and packed shipments but not reserved (they leave stock only when shipped).
+def _request_status(now: dt.datetime, recent_days: int) -> Any:
+    """The map's marker colour per organization: waiting / in_transit / recently_delivered / long_ago.
 
-    Columns: unit_id, depot_id, language, community_district, borough, units. The planner subtracts
-    these from what is free at a depot and from an area's need, so two plans cannot promise the same stock.
-    `language`: that language's units only. Read from the kept totals (`outreach.shipment_totals`).
+    Each status is a set of organization ids read from an index on (status, ...): open requests, parcels on
+    the road and deliveries in the last `recent_days` are a small part of the history, never summed here.
     """
-    return shipment_totals.pending_units(sessions, language=language)
+    waiting = select(RestockRequest.organization_id).where(
+        RestockRequest.status.in_(WAITING_REQUEST_STATUSES)
+    )
+    on_the_road = select(Shipment.organization_id).where(Shipment.status == "shipped")
+    recently = select(Shipment.organization_id).where(
+        Shipment.status == "delivered", Shipment.delivered_at >= now - dt.timedelta(days=recent_days)
+    )
+    # An open request is what a coordinator acts on, so it wins over a parcel on the road.
+    return case(
+        (Organization.id.in_(waiting), literal("waiting")),
+        (Organization.id.in_(on_the_road), literal("in_transit")),
+        (Organization.id.in_(recently), literal("recently_delivered")),
+        else_=literal("long_ago"),
+    )

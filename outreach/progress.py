@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
-from outreach import inventory, shipments
+from outreach import inventory, shipment_totals
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES
 from outreach.db import SessionFactory, read_frame
 from outreach.models import Location, StockBalance, StockMovement, StockUnit
@@ -18,7 +18,7 @@ def overview(sessions: SessionFactory) -> tuple[dict[str, int], pd.DataFrame, pd
 
     The shipment aggregate (the one query that grows with the campaign) runs once, not once per figure.
     """
-    moved = shipments.units_by_language_borough(sessions)
+    moved = shipment_totals.shipped_units(sessions, by_district=False)
     levels = inventory.stock_levels(sessions)
     low = levels[levels["low"]].reset_index(drop=True)
     return totals(sessions, moved=moved, levels=levels), language_borough(sessions, moved=moved), low
@@ -29,7 +29,7 @@ def totals(
 ) -> dict[str, int]:
     """Whole-campaign unit counts: received from print runs, on hand, reserved, in transit, delivered.
 
-    `moved` (shipments.units_by_language_borough) and `levels` (inventory.stock_levels) when already read.
+    `moved` (shipment_totals.shipped_units by borough) and `levels` (inventory.stock_levels) when already read.
     """
     received = read_frame(
         sessions,
@@ -38,7 +38,7 @@ def totals(
         ),
     )["n"].iloc[0]
     levels = inventory.stock_levels(sessions) if levels is None else levels
-    moved = shipments.units_by_language_borough(sessions) if moved is None else moved
+    moved = shipment_totals.shipped_units(sessions, by_district=False) if moved is None else moved
     by_status = moved.groupby("status")["units"].sum() if not moved.empty else pd.Series(dtype=int)
     return {
         "received": int(received),
@@ -62,7 +62,7 @@ def language_borough(sessions: SessionFactory, *, moved: pd.DataFrame | None = N
         .group_by(StockUnit.language, Location.borough),
     )
     stock["measure"] = "in stock"
-    moved = (shipments.units_by_language_borough(sessions) if moved is None else moved).copy()
+    moved = (shipment_totals.shipped_units(sessions, by_district=False) if moved is None else moved).copy()
     moved["measure"] = moved["status"].map({"shipped": "in transit", "delivered": "delivered"})
     frame = pd.concat([stock, moved.drop(columns="status")], ignore_index=True)
     frame["borough"] = frame["borough"].fillna("Unassigned")

@@ -87,9 +87,13 @@ def _move(session: Session, shipment: Shipment, old: str | None, new: str | None
         for stage, sign in ((old, -1), (new, 1)):
             if stage is not None:
                 key = (line.unit_id, shipment.depot_id, borough, district, stage)
-                units, reserved = changes[key]
-                changes[key] = (units + sign * line.quantity, reserved + sign * line.reserved_quantity)
+                _add(changes, key, sign * line.quantity, sign * line.reserved_quantity)
     _apply(session, changes)
+
+
+def _add(changes: dict[Key, Change], key: Key, units: int, reserved: int) -> None:
+    before = changes[key]
+    changes[key] = (before[0] + units, before[1] + reserved)
 
 
 def _locked_place(session: Session, organization_id: int) -> Place:
@@ -148,11 +152,10 @@ def _follow_moved_organizations(session: Session, flush_context: object, instanc
     """
     for organization in [obj for obj in session.dirty if isinstance(obj, Organization)]:
         attributes = inspect(organization).attrs
-        if not (
+        moved = (
             attributes.borough.history.has_changes() or attributes.community_district.history.has_changes()
-        ):
-            continue
-        if organization.id is None:
+        )
+        if not moved or organization.id is None:
             continue
         old = _locked_place(session, organization.id)
         new = place_of(organization.borough, organization.community_district)
@@ -161,9 +164,7 @@ def _follow_moved_organizations(session: Session, flush_context: object, instanc
         changes: dict[Key, Change] = defaultdict(lambda: (0, 0))
         for unit_id, depot_id, stage, units, reserved in _organization_lines(session, organization.id):
             for place, sign in ((old, -1), (new, 1)):
-                key = (unit_id, depot_id, *place, stage)
-                before = changes[key]
-                changes[key] = (before[0] + sign * units, before[1] + sign * reserved)
+                _add(changes, (unit_id, depot_id, *place, stage), sign * units, sign * reserved)
         if not _apply(session, changes):
             # Rebuilt from the database, where the organization is still at its old place: move it now.
             _apply(session, changes)
@@ -230,8 +231,11 @@ def _places(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def units(sessions: SessionFactory, *, language: str | None = None, by_district: bool = True) -> pd.DataFrame:
-    """Units per language x community district x borough x status, shipped (in transit) and delivered.
+def shipped_units(
+    sessions: SessionFactory, *, language: str | None = None, by_district: bool = True
+) -> pd.DataFrame:
+    """Units per language x community district x borough x status, shipped (in transit) and delivered:
+    what the dashboard (per borough), coverage and the planner show.
 
     Columns: language, community_district (Int64; missing when the organization has no district),
     borough (None when not placed), status, units. `by_district=False`: per borough only, without the

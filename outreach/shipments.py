@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from outreach import audit, coverage_data, inventory, shipment_totals
+from outreach import audit, inventory, shipment_totals
 from outreach.addresses import normalize_key
 from outreach.catalog import material as material_of
 from outreach.db import SessionFactory, read_frame, utcnow
@@ -402,14 +402,6 @@ def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:
         .order_by(ShipmentLine.id)
     )
     return read_frame(sessions, statement)
-
-
-def units_by_language_borough(sessions: SessionFactory) -> pd.DataFrame:
-    """Units per language x borough x shipment status (shipped = in transit; delivered).
-
-    The coverage read per borough rather than per community district: one query for both pages.
-    """
-    return coverage_data.shipped_units(sessions, by_district=False)
 
 
 def request_line_units(session: Session, request_id: int) -> dict[int, int]:

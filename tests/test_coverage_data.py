@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from shapely.geometry import shape
 
-from outreach import coverage, coverage_data, inventory, need, organizations
+from outreach import coverage, coverage_data, inventory, need, organizations, shipment_totals
 from outreach.db import utcnow
 from outreach.models import RestockRequest
 from tests.conftest import ACTOR
@@ -66,7 +66,7 @@ def test_shipped_units_group_by_language_district_and_status(sessions, stocked):
     )  # not yet shipped: not supply
     ship(sessions, ref, loose, {ref.units[("flyer", "bn")]: 25})
 
-    frame = coverage_data.shipped_units(sessions)
+    frame = shipment_totals.shipped_units(sessions)
     got = {
         (
             r.language,
@@ -116,9 +116,9 @@ def test_campaign_totals_count_print_runs_only(sessions, stocked):
 def test_campaign_totals_of_an_empty_campaign(sessions, ref):
     totals = coverage_data.campaign_totals(sessions)
     assert (totals == 0).all() and len(totals) == 10
-    assert coverage_data.shipped_units(sessions).empty
+    assert shipment_totals.shipped_units(sessions).empty
     assert coverage_data.organizations(sessions).empty
-    assert coverage_data.pending_units(sessions).empty
+    assert shipment_totals.pending_units(sessions).empty
 
 
 def test_organizations_request_status_and_no_contact_details(sessions, stocked):
@@ -179,7 +179,7 @@ def test_pending_units_are_drafts_and_packed_not_reserved(sessions, stocked):
     ship(sessions, ref, org, {ref.units[("flyer", "bn")]: 100}, until="draft")
     ship(sessions, ref, org, {ref.units[("flyer", "bn")]: 50}, until="packed")
     ship(sessions, ref, org, {ref.units[("flyer", "bn")]: 75}, until="shipped")  # left stock: not pending
-    frame = coverage_data.pending_units(sessions)
+    frame = shipment_totals.pending_units(sessions)
     assert len(frame) == 1
     record = frame.iloc[0]
     assert record["unit_id"] == ref.units[("flyer", "bn")] and record["units"] == 150

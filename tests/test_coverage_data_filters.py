@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outreach import coverage_data, inventory
+from outreach import coverage_data, inventory, shipment_totals
 from tests.conftest import ACTOR
 from tests.test_coverage_data import make_org, ship
 
@@ -23,8 +23,8 @@ def test_one_language_reads_are_the_full_reads_filtered(sessions, ref):
     ship(sessions, ref, chapel, {spanish: 200})
     ship(sessions, ref, chapel, {spanish: 25, bangla: 25}, until="packed")
 
-    everything = coverage_data.shipped_units(sessions)
-    only_bangla = coverage_data.shipped_units(sessions, language="bn")
+    everything = shipment_totals.shipped_units(sessions)
+    only_bangla = shipment_totals.shipped_units(sessions, language="bn")
     expected = everything[everything["language"] == "bn"].sort_values(["community_district", "status"])
     pd.testing.assert_frame_equal(
         only_bangla.sort_values(["community_district", "status"]).reset_index(drop=True),
@@ -37,6 +37,6 @@ def test_one_language_reads_are_the_full_reads_filtered(sessions, ref):
     full = coverage_data.organizations(sessions).set_index("id")
     pd.testing.assert_frame_equal(serving.set_index("id"), full.loc[[masjid, parish]])
 
-    pending = coverage_data.pending_units(sessions, language="bn")
+    pending = shipment_totals.pending_units(sessions, language="bn")
     assert pending["language"].tolist() == ["bn"] and pending["units"].tolist() == [25]
-    assert coverage_data.pending_units(sessions)["units"].sum() == 50
+    assert shipment_totals.pending_units(sessions)["units"].sum() == 50

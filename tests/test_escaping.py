@@ -44,6 +44,7 @@ from outreach import (
     restock_links,
     restock_queue,
     shipment_documents,
+    shipment_totals,
     shipments,
 )
 from outreach import restock_triage as triage
@@ -317,7 +318,7 @@ def test_coverage_map_markers_carry_every_payload_escaped(sessions, seeded):
     directory = coverage_data.organizations(sessions)
     table = coverage.gap_table(
         need.need("district"),
-        coverage_data.shipped_units(sessions),
+        shipment_totals.shipped_units(sessions),
         directory,
         coverage_data.campaign_totals(sessions),
         level="district",

@@ -141,7 +141,7 @@ def test_an_organization_not_yet_placed_counts_apart_until_it_is_placed(
         sessions, name="Unplaced Chapel", borough=None, languages=["bn"], actor=ACTOR
     )
     ship_until(sessions, ref, org, {flyer_bn: 100}, until="delivered")
-    frame = shipment_totals.units(sessions)
+    frame = shipment_totals.shipped_units(sessions)
     assert str(frame["community_district"].dtype) == "Int64"
     assert len(frame) == 1 and pd.isna(frame["community_district"].iloc[0])
     assert frame[["language", "borough", "status", "units"]].to_dict("records") == [
@@ -166,13 +166,13 @@ def test_reads_by_language_and_by_borough_match_the_lines(sessions: SessionFacto
     ship_until(sessions, ref, brooklyn, {flyer_bn: 100, booklet_bn: 25}, until="delivered")
     ship_until(sessions, ref, queens, {booklet_es: 75, flyer_bn: 50}, until="shipped")
 
-    bengali = shipment_totals.units(sessions, language="bn")
+    bengali = shipment_totals.shipped_units(sessions, language="bn")
     assert set(bengali["language"]) == {"bn"}
     assert bengali.set_index(["community_district", "status"])["units"].to_dict() == {
         (307, "delivered"): 125,
         (407, "shipped"): 50,
     }
-    boroughs = shipment_totals.units(sessions, by_district=False)
+    boroughs = shipment_totals.shipped_units(sessions, by_district=False)
     assert list(boroughs.columns) == ["language", "borough", "status", "units"]
     assert boroughs.set_index(["language", "borough", "status"])["units"].to_dict() == {
         ("bn", "Brooklyn", "delivered"): 125,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from outreach import audit, inventory, organizations, shipments
+from outreach import audit, inventory, organizations, shipment_totals, shipments
 from outreach.db import SessionFactory
 from outreach.demo import Reference
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
@@ -344,7 +344,7 @@ def test_reads_filter_by_status_borough_and_language(sessions, ref, org, other_o
         ["booklet", "ur", "2026-03", 25, 0],
     ]
 
-    moved = shipments.units_by_language_borough(sessions)
+    moved = shipment_totals.shipped_units(sessions, by_district=False)
     table = {(r.language, r.borough, r.status): r.units for r in moved.itertuples()}
     assert table == {
         ("bn", "Brooklyn", "shipped"): 100,

@@ -224,23 +224,15 @@ def export_frame(sessions: SessionFactory, *, include_contacts: bool, **filters:
     return frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
 
 
+def _distinct(sessions: SessionFactory, column: Any) -> list[Any]:
+    """The distinct non-empty values of one organization column, sorted (for filter pickers)."""
+    frame = read_frame(sessions, select(column).where(column.is_not(None)).distinct().order_by(column))
+    return frame.iloc[:, 0].tolist()
+
+
 def faith_traditions(sessions: SessionFactory) -> list[str]:
-    frame = read_frame(
-        sessions,
-        select(Organization.faith_tradition)
-        .where(Organization.faith_tradition.is_not(None))
-        .distinct()
-        .order_by(Organization.faith_tradition),
-    )
-    return [str(value) for value in frame["faith_tradition"].tolist()]
+    return [str(value) for value in _distinct(sessions, Organization.faith_tradition)]
 
 
 def districts_in_use(sessions: SessionFactory) -> list[int]:
-    frame = read_frame(
-        sessions,
-        select(Organization.community_district)
-        .where(Organization.community_district.is_not(None))
-        .distinct()
-        .order_by(Organization.community_district),
-    )
-    return [int(value) for value in frame["community_district"].tolist()]
+    return [int(value) for value in _distinct(sessions, Organization.community_district)]

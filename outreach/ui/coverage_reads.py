@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outreach import coverage_data
+from outreach import coverage_data, shipment_totals
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def shipped_units(database_url: str, language: str | None = None) -> pd.DataFrame:
     """All languages, or one: a page about one language reads a tenth of the shipment lines."""
-    return coverage_data.shipped_units(get_sessions(), language=language)
+    return shipment_totals.shipped_units(get_sessions(), language=language)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -34,4 +34,4 @@ def campaign_totals(database_url: str) -> pd.Series:
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def pending_units(database_url: str, language: str | None = None) -> pd.DataFrame:
-    return coverage_data.pending_units(get_sessions(), language=language)
+    return shipment_totals.pending_units(get_sessions(), language=language)
