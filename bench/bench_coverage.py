@@ -4,7 +4,7 @@
 
 Times the pure parts on generated DataFrames (gap table, map values, map build and render, HTML size;
 goal: under 1 s to build and under 3 MB at 50,000 organizations). With --db, also bulk-loads a throw-away
-SQLite database and times the SQL reads behind the page (`outreach.coverage_data`).
+SQLite database and times the SQL reads behind the page (`outreach.coverage.inputs`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from outreach import allocation, coverage, maps, need, shipment_totals
 from outreach.catalog import BOROUGHS, LANGUAGE_CODES
 from outreach.config import settings
+from outreach.coverage import allocation, maps, need
+from outreach.coverage import gaps as coverage
 from outreach.demo import _FIRST, _KINDS, _SECOND
+from outreach.shipments import totals as shipment_totals
 
 SHIPMENTS_PER_ORG_PER_YEAR = 3
 UNITS = (25, 50, 50, 75, 100, 150)
@@ -194,7 +196,7 @@ def database(count: int) -> None:
     """Bulk-load SQLite with the same shape and time the SQL reads."""
     from sqlalchemy import insert
 
-    from outreach import coverage_data
+    from outreach.coverage import inputs as coverage_data
     from outreach.db import make_engine, make_sessions
     from outreach.models import (
         Base,

@@ -13,9 +13,9 @@ import statistics
 import time
 from functools import partial
 
-from outreach import documents
 from outreach.catalog import LANGUAGE_CODES
-from outreach.shipment_documents import DocumentLine, ShipmentDetails
+from outreach.documents import pdf as documents
+from outreach.documents.shipment import DocumentLine, ShipmentDetails
 
 
 def sample(lang: str, lines: int) -> ShipmentDetails:

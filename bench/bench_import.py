@@ -21,13 +21,13 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from outreach import areas, directory_import
-from outreach.addresses import nyc_zip_codes
 from outreach.catalog import LANGUAGE_CODES
 from outreach.db import make_engine, make_sessions
-from outreach.geocoding import ZipCentroidGeocoder
 from outreach.models import Base
-from outreach.organizations import list_organizations
+from outreach.organizations import areas, list_organizations
+from outreach.organizations import csv_import as directory_import
+from outreach.organizations.addresses import nyc_zip_codes
+from outreach.organizations.geocoding import ZipCentroidGeocoder
 
 WORDS = (
     "Harbor",

@@ -28,10 +28,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from outreach import config, organizations, restock, restock_links
+from outreach import config, organizations
 from outreach.db import make_engine, make_sessions
 from outreach.demo import seed_reference
 from outreach.models import Base, RestockRequest, RestockRequestLine
+from outreach.restock import links as restock_links
+from outreach.restock import submission as restock
 
 ORGANIZATIONS = 200  # tokens: each writer sends through many different links, as in real life
 Job = tuple[str, str, dict[int, int]]  # (token, idempotency key, lines)

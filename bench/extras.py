@@ -14,10 +14,15 @@ from typing import Any
 from sqlalchemy import delete, select, text
 
 from bench import bench_restock
-from outreach import config, coverage, coverage_data, maps, need, restock_links, shipment_totals
+from outreach import config
+from outreach.coverage import gaps as coverage
+from outreach.coverage import inputs as coverage_data
+from outreach.coverage import maps, need
 from outreach.db import SessionFactory, engine_of
 from outreach.errors import Conflict
 from outreach.models import Organization, RestockRequest, RestockRequestLine, StockUnit
+from outreach.restock import links as restock_links
+from outreach.shipments import totals as shipment_totals
 
 ACTOR = "bench"
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from outreach import shipment_totals
 from outreach.catalog import LANGUAGE_CODES, material
 from outreach.db import make_engine, make_sessions, migrate
 from outreach.demo import demo_organizations, seed_reference
@@ -33,6 +32,7 @@ from outreach.models import (
     StockBalance,
     StockMovement,
 )
+from outreach.shipments import totals as shipment_totals
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ def render(results: list[ScaleResult], *, command: str, machine: dict[str, str],
         "The map as the coverage page draws it by default (all languages, coverage, community districts): "
         "reads (three SQL aggregates), build (gap table and folium map), render (HTML). Restock: 32 threads "
         "submit 640 requests at once through 64 organizations' links (`bench/bench_restock.py`'s `run`: "
-        "`outreach.restock.submit_request`, one transaction each, into the scale's database). "
+        "`outreach.restock.submission.submit_request`, one transaction each, into the scale's database). "
         "Peak RSS: the runner process's peak so far (ru_maxrss), after the scale's pages.",
         "",
         *other_figures(results),

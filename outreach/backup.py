@@ -32,10 +32,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from outreach import audit, shipment_totals
+from outreach import audit
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User
+from outreach.shipments import totals as shipment_totals
 
 FORMAT = "kyr-tracker-backup"
 FORMAT_VERSION = 1

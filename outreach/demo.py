@@ -17,15 +17,17 @@ import pandas as pd
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
-from outreach import auth, inventory, organizations, shipments
-from outreach.addresses import nyc_zip_codes
-from outreach.addresses import zip_place as _zip_place
+from outreach import inventory, organizations
+from outreach.accounts import auth
 from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.config import DATA_DIR, settings
 from outreach.db import SessionFactory, engine_of, is_empty, make_engine, make_sessions, migrate
 from outreach.errors import OutOfStock
-from outreach.restock_demo import load_demo_requests
-from outreach.restock_links import link_url
+from outreach.organizations.addresses import nyc_zip_codes
+from outreach.organizations.addresses import zip_place as _zip_place
+from outreach.restock.demo import load_demo_requests
+from outreach.restock.links import link_url
+from outreach.shipments import steps as shipments
 
 DEMO_ACTOR = "demo-loader"
 DEMO_USERS = (("demo-admin", "admin"), ("demo-coordinator", "coordinator"), ("demo-organizer", "organizer"))

@@ -311,7 +311,7 @@ class ShipmentTotal(Base):
     (draft or packed), shipped (in transit) or delivered. The dashboard, coverage and the planner read
     these few thousand rows instead of every shipment line.
 
-    Derived data, kept by `outreach.shipment_totals` in the same transaction as the shipment step or the
+    Derived data, kept by `outreach.shipments.totals` in the same transaction as the shipment step or the
     organization move that changes it, and rebuilt from the shipment lines on demand. An organization not
     placed yet counts under borough '' and district 0 (key columns cannot be NULL: NULLs never conflict).
     """

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from outreach import audit
-from outreach.auth import STAFF
+from outreach.accounts.auth import STAFF
 from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.ui import state

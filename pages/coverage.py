@@ -5,10 +5,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from outreach import coverage, coverage_data, maps, need
-from outreach.auth import SIGNED_IN
+from outreach.accounts.auth import SIGNED_IN
 from outreach.catalog import LANGUAGE_CODES, language
 from outreach.config import settings
+from outreach.coverage import gaps as coverage
+from outreach.coverage import inputs as coverage_data
+from outreach.coverage import maps, need
 from outreach.ui import coverage_reads, state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager
@@ -137,7 +139,7 @@ if chosen == "en":
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    # The folium map as one HTML document (built by outreach.maps, which escapes every text from the
+    # The folium map as one HTML document (built by outreach.coverage.maps, which escapes every text from the
     # database), cached with the view: a rerun does not rebuild or re-render it.
     st.iframe(view["map_html"], height=560, alt=caption)
     st.caption(

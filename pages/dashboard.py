@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from outreach import progress
-from outreach.auth import SIGNED_IN
+from outreach.accounts.auth import SIGNED_IN
 from outreach.catalog import language
 from outreach.config import settings
+from outreach.coverage import progress
 from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions

@@ -8,12 +8,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from outreach import audit, directory_import, maps, organizations
-from outreach.auth import STAFF
+from outreach import audit, organizations
+from outreach.accounts.auth import STAFF
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, language
 from outreach.config import settings
+from outreach.coverage import maps
 from outreach.errors import OutreachError
-from outreach.geocoding import make_geocoder
+from outreach.organizations import csv_import as directory_import
+from outreach.organizations.geocoding import make_geocoder
 from outreach.ui import pickers, state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from outreach import inventory
-from outreach.auth import STAFF
+from outreach.accounts.auth import STAFF
 from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language
 from outreach.config import settings
 from outreach.ui import state

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from outreach import allocation, coverage, inventory, need
-from outreach.auth import STAFF
+from outreach import inventory
+from outreach.accounts.auth import STAFF
 from outreach.catalog import LANGUAGE_CODES, language, material
 from outreach.config import settings
+from outreach.coverage import allocation, need
+from outreach.coverage import gaps as coverage
 from outreach.ui import coverage_reads, state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import Page, pager

@@ -13,10 +13,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from outreach import i18n, inventory, restock, restock_links, restock_queue
+from outreach import i18n, inventory
 from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
 from outreach.errors import NotFound, OutreachError
+from outreach.restock import links as restock_links
+from outreach.restock import queue as restock_queue
+from outreach.restock import submission as restock
 from outreach.ui import state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions, invalidate_reads
 from outreach.ui.widgets import escape_markdown

@@ -8,12 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory, restock_queue, restock_triage
-from outreach.auth import STAFF
+from outreach import inventory
+from outreach.accounts.auth import STAFF
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
 from outreach.config import settings
 from outreach.models import REQUEST_STATUSES
+from outreach.restock import queue as restock_queue
+from outreach.restock import triage as restock_triage
 from outreach.ui import restock_panels, state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from outreach import shipments
-from outreach.auth import STAFF
+from outreach.accounts.auth import STAFF
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language, material
 from outreach.config import settings
 from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import parse_quantity
+from outreach.shipments import steps as shipments
 from outreach.ui import state
 from outreach.ui.documents import shipment_document_buttons
 from outreach.ui.guards import require_role

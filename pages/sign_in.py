@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from outreach import auth
+from outreach.accounts import auth
 from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.ui import guards, oidc, state

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from outreach import accounts, identity
-from outreach.auth import ROLES
+from outreach.accounts import sso as identity
+from outreach.accounts import users as accounts
+from outreach.accounts.auth import ROLES
 from outreach.config import settings
 from outreach.errors import InvalidInput
 from outreach.ui import oidc, state

@@ -19,8 +19,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from outreach import documents  # noqa: E402
-from outreach.shipment_documents import DocumentLine, ShipmentDetails  # noqa: E402
+from outreach.documents import pdf as documents  # noqa: E402
+from outreach.documents.shipment import DocumentLine, ShipmentDetails  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SAMPLES = {

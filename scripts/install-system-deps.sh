@@ -7,7 +7,7 @@ set -euo pipefail
 what="${1:-test}"
 
 need=()
-# outreach/document_fonts.py finds Debian's Noto fonts by path: Latin, Cyrillic, Bengali, Arabic, Urdu and
+# outreach/documents/fonts.py finds Debian's Noto fonts by path: Latin, Cyrillic, Bengali, Arabic, Urdu and
 # Hebrew come with fonts-noto-core, Chinese with fonts-noto-cjk.
 pdf_fonts() {
   [ -f /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || need+=(fonts-noto-core)

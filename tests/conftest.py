@@ -111,7 +111,7 @@ def ship_until(
     sessions: SessionFactory, ref: Reference, organization_id: int, lines: dict, *, until: str = "delivered"
 ) -> int:
     """A shipment from the main depot taken through the shipment steps up to `until` (draft ... delivered)."""
-    from outreach import shipments
+    from outreach.shipments import steps as shipments
 
     shipment_id = shipments.create_shipment(
         sessions, organization_id=organization_id, depot_id=ref.main_depot, lines=lines, actor=ACTOR

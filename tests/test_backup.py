@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from outreach import auth, backup, config, inventory
+from outreach import backup, config, inventory
+from outreach.accounts import auth
 from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.demo import load_demo, seed_reference
 from outreach.errors import Conflict, InvalidInput

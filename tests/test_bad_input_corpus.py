@@ -10,8 +10,8 @@ stripped, Arabic-Indic digits, Windows-1252 and semicolon files) must be stored 
 minus the control characters (PostgreSQL refuses NUL in text).
 
 Already covered elsewhere and not repeated: quantities parsing in depth (tests/test_quantities.py),
-restock limits and rate limiting (tests/test_restock.py), every dead-token shape against `resolve`
-(tests/test_restock_links.py), CSV decoding and per-row reasons (tests/test_directory_import.py),
+restock limits and rate limiting (tests/restock/test_submission.py), every dead-token shape against `resolve`
+(tests/restock/test_links.py), CSV decoding and per-row reasons (tests/organizations/test_csv_import.py),
 page-level bad input: tests/pages/test_bad_input_pages.py.
 """
 
@@ -26,20 +26,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from outreach import (
-    accounts,
-    audit,
-    auth,
-    directory_import,
-    identity,
-    inventory,
-    organizations,
-    restock,
-    restock_links,
-    restock_queue,
-    shipments,
-)
-from outreach import restock_triage as triage
+from outreach import audit, inventory, organizations
+from outreach.accounts import auth
+from outreach.accounts import sso as identity
+from outreach.accounts import users as accounts
 from outreach.db import SessionFactory
 from outreach.demo import Reference
 from outreach.errors import (
@@ -50,8 +40,14 @@ from outreach.errors import (
     OutOfStock,
     OutreachError,
 )
-from outreach.geocoding import ZipCentroidGeocoder
 from outreach.models import Base, Organization, RestockRequest, Shipment, StockMovement, User
+from outreach.organizations import csv_import as directory_import
+from outreach.organizations.geocoding import ZipCentroidGeocoder
+from outreach.restock import links as restock_links
+from outreach.restock import queue as restock_queue
+from outreach.restock import submission as restock
+from outreach.restock import triage
+from outreach.shipments import steps as shipments
 
 ACTOR = "cora"
 MB = "x" * 1_000_000

@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 import pytest
 
-from outreach import inventory, organizations, shipments
+from outreach import inventory, organizations
 from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.demo import Reference
 from outreach.errors import Conflict, OutOfStock
+from outreach.shipments import steps as shipments
 
 ACTOR = "tester"
 WAIT = 60  # seconds a barrier waits before the test fails instead of hanging

@@ -77,8 +77,8 @@ def test_the_shipment_totals_migration_fills_them_from_the_shipments_already_the
     """A database from before 0002 (shipments at every stage) gets its totals on upgrade."""
     from alembic import command
 
-    from outreach import shipment_totals
     from outreach.db import alembic_config, make_sessions
+    from outreach.shipments import totals as shipment_totals
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.begin() as connection:

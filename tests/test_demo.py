@@ -11,10 +11,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
-from outreach import auth, inventory, organizations, shipments
+from outreach import inventory, organizations
+from outreach.accounts import auth
 from outreach.db import is_empty, make_engine, make_sessions
 from outreach.demo import CAMPAIGN_PIECES, DEMO_USERS, load_demo, print_run_plan
 from outreach.models import ShipmentLine, StockUnit
+from outreach.shipments import steps as shipments
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVEL_COLUMNS = ["material", "language", "edition", "on_hand", "reserved", "available"]

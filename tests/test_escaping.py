@@ -9,7 +9,7 @@ markdown unescaped.
 
 Covered elsewhere and not repeated here: the directory page and its map with a payload
 (tests/pages/test_directory_page.py), the restock page (tests/pages/test_restock_page.py), the audit page
-JSON (tests/pages/test_audit_page.py), a single poster payload (tests/test_restock_links.py). Pages fed with
+JSON (tests/pages/test_audit_page.py), a single poster payload (tests/restock/test_links.py). Pages fed with
 these payloads: tests/pages/test_escaping_pages.py.
 """
 
@@ -29,27 +29,22 @@ import pandas as pd
 import pypdf
 import pytest
 
-from outreach import (
-    accounts,
-    audit,
-    coverage,
-    coverage_data,
-    directory_import,
-    documents,
-    inventory,
-    maps,
-    need,
-    organizations,
-    restock,
-    restock_links,
-    restock_queue,
-    shipment_documents,
-    shipment_totals,
-    shipments,
-)
-from outreach import restock_triage as triage
+from outreach import audit, inventory, organizations
+from outreach.accounts import users as accounts
+from outreach.coverage import gaps as coverage
+from outreach.coverage import inputs as coverage_data
+from outreach.coverage import maps, need
 from outreach.demo import Reference
-from outreach.geocoding import ZipCentroidGeocoder
+from outreach.documents import pdf as documents
+from outreach.documents import shipment as shipment_documents
+from outreach.organizations import csv_import as directory_import
+from outreach.organizations.geocoding import ZipCentroidGeocoder
+from outreach.restock import links as restock_links
+from outreach.restock import queue as restock_queue
+from outreach.restock import submission as restock
+from outreach.restock import triage
+from outreach.shipments import steps as shipments
+from outreach.shipments import totals as shipment_totals
 from outreach.ui.widgets import csv_bytes, escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,7 +359,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_pick_list_packing_slip_and_poster_print_the_payloads_as_typed(sessions, seeded):
-    """fpdf2 draws plain text: each payload reads back literally (tests/test_documents.py covers {nb})."""
+    """fpdf2 draws plain text: each payload reads back literally (tests/documents/test_pdf.py covers {nb})."""
     shipment = shipment_documents.shipment_details(sessions, seeded.shipments[0])
     assert (shipment.organization_name, shipment.packing_note) == (PAYLOADS["script"], PAYLOADS["script"])
     for pdf in (documents.pick_list(shipment), documents.packing_slip(shipment)):
@@ -607,7 +602,7 @@ def _html_sinks(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
     return sinks
 
 
-# The only HTML a page hands to the browser that is not a constant: the coverage map, which outreach.maps
+# The only HTML a page hands to the browser that is not a constant: the coverage map, which outreach.coverage.maps
 # builds with every text html.escape'd (tested above).
 HTML_ALLOWED = {("pages/coverage.py", "view['map_html']")}
 

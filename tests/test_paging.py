@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outreach import inventory, organizations, shipments
+from outreach import inventory, organizations
+from outreach.shipments import steps as shipments
 from outreach.ui.paging import Page
 from tests.conftest import ACTOR
 

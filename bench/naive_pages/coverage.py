@@ -2,9 +2,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from bench.naive_pages.whole_tables import coverage_inputs
-from outreach import coverage, maps, need
-from outreach.auth import SIGNED_IN
+from outreach.accounts.auth import SIGNED_IN
 from outreach.config import settings
+from outreach.coverage import gaps as coverage
+from outreach.coverage import maps, need
 from outreach.ui.guards import require_role
 
 require_role(*SIGNED_IN)

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from bench.naive_pages.whole_tables import shipped_lines, table, units
-from outreach.auth import SIGNED_IN
+from outreach.accounts.auth import SIGNED_IN
 from outreach.ui.guards import require_role
 
 require_role(*SIGNED_IN)

@@ -1,10 +1,11 @@
 import streamlit as st
 
 from bench.naive_pages.whole_tables import coverage_inputs, shipped_lines, table, units
-from outreach import allocation, coverage, need
-from outreach.auth import STAFF
+from outreach.accounts.auth import STAFF
 from outreach.catalog import LANGUAGE_CODES, material
 from outreach.config import settings
+from outreach.coverage import allocation, need
+from outreach.coverage import gaps as coverage
 from outreach.ui.guards import require_role
 
 require_role(*STAFF)

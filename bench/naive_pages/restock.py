@@ -1,7 +1,7 @@
 import streamlit as st
 
 from bench.naive_pages.whole_tables import table
-from outreach.restock_links import hash_token
+from outreach.restock.links import hash_token
 
 token = str(st.query_params.get("t", ""))
 tokens = table("restock_tokens")

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from bench.naive_pages.whole_tables import table, visible
-from outreach.auth import STAFF
+from outreach.accounts.auth import STAFF
 from outreach.ui.guards import require_role
 
 require_role(*STAFF)

@@ -40,7 +40,7 @@ def shipped_lines() -> pd.DataFrame:
 
 
 def coverage_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """What outreach.coverage_data reads in SQL, computed in pandas from whole tables."""
+    """What outreach.coverage.inputs reads in SQL, computed in pandas from whole tables."""
     lines = shipped_lines()
     moved = lines[lines["status"].isin(["shipped", "delivered"])]
     shipped = moved.groupby(

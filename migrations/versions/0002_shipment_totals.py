@@ -1,7 +1,7 @@
 """shipment totals, and the index behind the coverage map's marker colours.
 
 Shipment totals: the shipment lines summed per stock unit x depot x borough x district x stage (pending,
-shipped, delivered), kept by the shipment steps (outreach/shipment_totals.py), filled here from the shipment
+shipped, delivered), kept by the shipment steps (outreach/shipments/totals.py), filled here from the shipment
 lines already in the database.
 
 Revision ID: 0002

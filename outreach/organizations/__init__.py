@@ -3,12 +3,14 @@
 - `fields`: what a record holds and how typed values are cleaned (forms and CSV import share it);
 - `records`: the write verbs (create, update, pause, reactivate, set_location, relocate), each one
   audited transaction, placing the organization in its borough and community district on every save;
-- `listing`: the reads (search and filters, pickers, export), contact details only on request.
-
-CSV import lives in `outreach.directory_import`; geocoding in `outreach.geocoding`; areas in `outreach.areas`.
+- `listing`: the reads (search and filters, pickers, export), contact details only on request;
+- `addresses`: address keys and New York City ZIP codes;
+- `geocoding`: addresses to coordinates (Nominatim, ZIP-centroid fallback, fake) and their cache;
+- `areas`: borough and community district by point-in-polygon;
+- `csv_import`: the CSV template, validation, preview, all-or-nothing import, resumable geocoding.
 """
 
-from outreach.addresses import normalize_address, normalize_key
+from outreach.organizations.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, clean_fields
 from outreach.organizations.listing import (
     count_organizations,

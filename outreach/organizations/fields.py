@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from outreach.addresses import clean_zip, require_nyc_zip
 from outreach.catalog import borough as borough_of
 from outreach.catalog import language as language_of
 from outreach.catalog import parse_language
 from outreach.errors import InvalidInput
+from outreach.organizations.addresses import clean_zip, require_nyc_zip
 from outreach.quantities import parse_quantity
 
 # The CSV import template, in order; the directory export starts with the same columns (a round trip works).

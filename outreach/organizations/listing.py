@@ -11,13 +11,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
-from outreach.addresses import normalize_key
 from outreach.catalog import borough as borough_of
 from outreach.catalog import district_label
 from outreach.catalog import language as language_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
 from outreach.models import Organization, OrganizationLanguage
+from outreach.organizations.addresses import normalize_key
 from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, TEMPLATE_COLUMNS
 
 LIST_COLUMNS = (

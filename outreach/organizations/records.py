@@ -2,7 +2,7 @@
 
 Every verb is one transaction with an audit row holding the state before and after. Geocoding (which may
 touch the network) happens before the transaction opens; the borough and community district are assigned
-from the coordinates on every save (`outreach.areas`).
+from the coordinates on every save (`outreach.organizations.areas`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 # shipment_totals: its flush hook moves an organization's shipped units along when its place changes.
-from outreach import areas, audit, shipment_totals  # noqa: F401
-from outreach.addresses import normalize_address, normalize_key
+from outreach import audit
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, GeocodingError, InvalidInput, NotFound
-from outreach.geocoding import Geocoder, GeocodeResult, geocode_cached
 from outreach.models import Organization, OrganizationLanguage
+from outreach.organizations import areas
+from outreach.organizations.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import clean_fields, clean_latitude, clean_longitude
+from outreach.organizations.geocoding import Geocoder, GeocodeResult, geocode_cached
+from outreach.shipments import totals as _shipment_totals  # noqa: F401
 
 # Columns copied into the audit trail (contact details included: the trail is staff-only, see audit.py).
 SNAPSHOT_FIELDS = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outreach import coverage_data, shipment_totals
+from outreach.coverage import inputs as coverage_data
+from outreach.shipments import totals as shipment_totals
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 
 

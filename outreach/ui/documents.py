@@ -11,9 +11,10 @@ import re
 
 import streamlit as st
 
-from outreach import document_fonts, documents
+from outreach.documents import fonts as document_fonts
+from outreach.documents import pdf as documents
+from outreach.documents.shipment import shipment_details
 from outreach.errors import OutreachError
-from outreach.shipment_documents import shipment_details
 from outreach.ui import state
 from outreach.ui.resources import get_sessions
 from outreach.ui.widgets import show_error

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from outreach.auth import SIGNED_IN, STAFF
+from outreach.accounts.auth import SIGNED_IN, STAFF
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Single sign-on glue for the sign-in page: `st.login` / `st.user` / `st.logout` around outreach.identity.
+"""Single sign-on glue for the sign-in page: `st.login` / `st.user` / `st.logout` around outreach.accounts.sso.
 
 Only active when `.streamlit/secrets.toml` has a complete `[auth]` section; otherwise the sign-in page shows
 the local account form alone. The provider proves the address; `identity.sign_in_with_identity` decides
@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from outreach import identity
+from outreach.accounts import sso as identity
 from outreach.errors import OutreachError
 from outreach.ui import guards, state
 from outreach.ui.resources import get_sessions

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory, organizations, shipments
+from outreach import inventory, organizations
 from outreach.catalog import language, material
 from outreach.config import settings
+from outreach.shipments import steps as shipments
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 
 

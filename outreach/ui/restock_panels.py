@@ -12,10 +12,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from outreach import organizations, restock, restock_links
+from outreach import organizations
 from outreach.catalog import LANGUAGE_CODES, MATERIALS
 from outreach.catalog import language as language_of
 from outreach.db import SessionFactory
+from outreach.restock import links as restock_links
+from outreach.restock import submission as restock
 from outreach.ui import state
 from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker

@@ -250,8 +250,8 @@ def fresh_link(sessions, *, serving: str) -> tuple[object, str]:
     another process."""
     from sqlalchemy import exists, select
 
-    from outreach import restock_links
     from outreach.models import Organization, OrganizationLanguage, RestockRequest, RestockToken, Shipment
+    from outreach.restock import links as restock_links
 
     with sessions() as session:
         organization = session.scalars(

@@ -16,8 +16,11 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from outreach import i18n, inventory, organizations, restock, restock_links, shipments
+from outreach import i18n, inventory, organizations
 from outreach.models import RestockRequest
+from outreach.restock import links as restock_links
+from outreach.restock import submission as restock
+from outreach.shipments import steps as shipments
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import open_page, page_text

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from outreach import inventory, shipments
+from outreach import inventory
+from outreach.shipments import steps as shipments
 from tests.conftest import ACTOR
+from tests.coverage.test_inputs import make_org
 from tests.pages.conftest import open_page, page_text
-from tests.test_coverage_data import make_org
 
 PAGE = "pages/coverage.py"
 

@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from outreach import maps, organizations
-from outreach.geocoding import ZipCentroidGeocoder
+from outreach import organizations
+from outreach.coverage import maps
+from outreach.organizations.geocoding import ZipCentroidGeocoder
 from outreach.ui import paging, pickers, state
+from tests.organizations.test_csv_import import MIXED
+from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
 from tests.pages.conftest import open_page, page_text
-from tests.test_directory_import import MIXED
-from tests.test_organizations import PAYLOAD, TEN_SCRIPTS
 
 PAGE = "pages/directory.py"
 

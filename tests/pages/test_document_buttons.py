@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from outreach import organizations, shipments
+from outreach import organizations
+from outreach.shipments import steps as shipments
 from outreach.ui import state
 
 

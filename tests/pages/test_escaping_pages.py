@@ -12,9 +12,12 @@ import uuid
 
 import pytest
 
-from outreach import accounts, restock, restock_links, restock_queue
-from outreach import restock_triage as triage
+from outreach.accounts import users as accounts
 from outreach.models import REQUEST_STATUSES
+from outreach.restock import links as restock_links
+from outreach.restock import queue as restock_queue
+from outreach.restock import submission as restock
+from outreach.restock import triage
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import open_page

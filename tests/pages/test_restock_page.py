@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from outreach import config, i18n, inventory, organizations, restock, restock_links
+from outreach import config, i18n, inventory, organizations
 from outreach.models import RestockRequest
+from outreach.restock import links as restock_links
+from outreach.restock import submission as restock
 from outreach.ui import state
 from tests.pages.conftest import open_page, page_text
 

@@ -7,8 +7,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from outreach import inventory, organizations, restock, restock_links, restock_queue, shipments
+from outreach import inventory, organizations
 from outreach.models import RestockRequest
+from outreach.restock import links as restock_links
+from outreach.restock import queue as restock_queue
+from outreach.restock import submission as restock
+from outreach.shipments import steps as shipments
 from outreach.ui import paging, state
 from tests.pages.conftest import open_page, page_text
 
@@ -101,7 +105,7 @@ def test_queue_flow_from_submission_to_delivered(submitted):
 
 def test_a_claim_by_someone_else_is_shown_and_blocks(submitted):
     sessions, ref, org, sent = submitted
-    from outreach import restock_triage
+    from outreach.restock import triage as restock_triage
 
     restock_triage.claim_request(sessions, request_id=sent.request_id, actor="dan")
     at = open_page(PAGE, "coordinator")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outreach import organizations, shipments
+from outreach import organizations
+from outreach.shipments import steps as shipments
 from outreach.ui import paging, pickers, state
 from tests.conftest import ACTOR
 from tests.pages.conftest import open_page, page_text

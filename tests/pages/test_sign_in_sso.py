@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outreach import audit, identity
+from outreach import audit
+from outreach.accounts import sso as identity
 from outreach.ui import state
 from tests.pages.conftest import ROOT, page_text
 

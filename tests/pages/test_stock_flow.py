@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outreach import inventory, organizations, shipments
+from outreach import inventory, organizations
+from outreach.shipments import steps as shipments
 from outreach.ui import state
 from tests.pages.conftest import open_page, page_text
 
@@ -101,7 +102,7 @@ def test_shipping_more_than_available_is_refused_with_the_numbers(page_db):
 
 def test_wrong_password_is_refused_on_the_sign_in_page(page_db):
     sessions, _ = page_db
-    from outreach import auth
+    from outreach.accounts import auth
 
     auth.create_user(
         sessions, username="cora", password="correct horse battery", role="coordinator", actor="t"

@@ -9,7 +9,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from outreach import audit, auth, config, identity
+from outreach import audit, config
+from outreach.accounts import auth
+from outreach.accounts import sso as identity
 from outreach.models import User
 from outreach.ui import state
 from tests.pages.conftest import ROOT, USERS, open_page, page_text

@@ -1,0 +1,6 @@
+"""Staff accounts and sign-in.
+
+- `auth`: roles, password hashing, sign-in and lock-out; `python -m outreach.accounts.auth create-user`;
+- `users`: account administration (create, change role, deactivate, reset, unlock), audited;
+- `sso`: single sign-on role mapping (the provider proves an address, the database decides the role).
+"""

@@ -1,0 +1,10 @@
+"""Coverage: where speakers of a language are many and materials in it are few.
+
+- `need`: LEP speakers per language and area, and boundaries, read from `data/`;
+- `inputs`: the SQL reads behind coverage and the planner;
+- `gaps`: coverage, fair share, gaps and deserts (pure pandas);
+- `view`: the coverage page's use case (inputs -> gaps -> map);
+- `maps`, `markers`: folium builders (choropleth, directory map, compact clustered markers);
+- `allocation`: the allocation planner and its draft shipments;
+- `progress`: campaign progress for the dashboard.
+"""

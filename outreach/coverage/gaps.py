@@ -1,0 +1,300 @@
+"""Demand against supply: coverage, fair shares, gaps and deserts. Pure pandas: no I/O, no database.
+
+Inputs (all DataFrames, see `outreach.coverage.need` and `outreach.coverage.inputs` for where they come from):
+
+- need: area, area_label, borough, language, lep_speakers (one row per area x language with LEP data)
+- shipped: language, community_district, borough, status ('shipped' = in transit, 'delivered'), units
+- organizations: id, borough, community_district, status ('active'/'paused'), languages (codes)
+- totals: the campaign total per language (units), as a mapping or a Series indexed by language
+
+Definitions (DESIGN.md, Coverage):
+- coverage = units delivered per 1,000 LEP speakers;
+- fair share = the campaign total of a language split across areas in proportion to LEP speakers;
+- gap = fair share - delivered (positive: under-served);
+- desert = an area with at least `desert_min_lep` LEP speakers of a language and no active organization
+  serving that language there.
+A figure that cannot be computed (no LEP data, as for English; zero speakers) is NaN, shown as "no data".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from outreach.catalog import BOROUGHS, LANGUAGE_CODES
+from outreach.coverage.need import check_level
+
+NO_DATA = "no data"
+METRICS = ("coverage", "gap", "deserts")
+METRIC_LABELS = {
+    "coverage": "Coverage (units delivered per 1,000 LEP speakers)",
+    "gap": "Gap (fair share − delivered, units)",
+    "deserts": "Deserts (languages with many LEP speakers and no active organization)",
+}
+TABLE_COLUMNS = [
+    "area",
+    "area_label",
+    "borough",
+    "language",
+    "lep_speakers",
+    "delivered",
+    "in_transit",
+    "coverage_per_1000",
+    "fair_share",
+    "gap",
+    "active_organizations",
+    "desert",
+]
+_BOROUGH_BY_CODE = {b.code: b.name for b in BOROUGHS}
+_LANGUAGE_ORDER = {code: i for i, code in enumerate(LANGUAGE_CODES)}
+
+
+def area_of(frame: pd.DataFrame, level: str) -> pd.Series:
+    """Each row's area at `level`: the boro_cd (Int64, <NA> when unplaced) or the borough name."""
+    district = pd.to_numeric(frame["community_district"], errors="coerce").astype("Int64")
+    if level == "district":
+        return district
+    borough = frame["borough"].astype("object")
+    from_district = (district // 100).map(_BOROUGH_BY_CODE, na_action="ignore").astype("object")
+    return borough.where(borough.notna() & (borough != ""), from_district)
+
+
+def _empty_supply() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "language": pd.Series(dtype="object"),
+            "area": pd.Series(dtype="object"),
+            "delivered": pd.Series(dtype="int64"),
+            "in_transit": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def supply(shipped: pd.DataFrame, *, level: str) -> pd.DataFrame:
+    """Units delivered and in transit per language and area (rows with no area at this level are dropped;
+    `unplaced` reports them)."""
+    check_level(level)
+    if shipped.empty:
+        return _empty_supply()
+    frame = shipped.assign(area=area_of(shipped, level))
+    frame = frame[frame["area"].notna()]
+    if frame.empty:
+        return _empty_supply()
+    frame = frame.assign(
+        delivered=np.where(frame["status"] == "delivered", frame["units"], 0),
+        in_transit=np.where(frame["status"] == "shipped", frame["units"], 0),
+    )
+    grouped = frame.groupby(["language", "area"], as_index=False)[["delivered", "in_transit"]].sum()
+    return grouped.astype({"delivered": "int64", "in_transit": "int64"})
+
+
+def language_codes(value: object) -> list[str]:
+    """Languages as a list of codes, from a list, a tuple, or an 'es, zh' / 'es zh' string."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [part for part in value.replace(",", " ").split() if part]
+    if isinstance(value, Iterable):
+        return [str(part) for part in value]
+    return []
+
+
+def distinct_language_codes(values: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
+    """`language_codes` of every row, parsed once per distinct value: (each row's position, code lists).
+
+    Tens of thousands of organizations share a few hundred language combinations, so parsing each row
+    cost more than everything else the coverage page does in Python. Position -1 (a missing value) reads
+    the last list, which is empty.
+    """
+    try:
+        positions, distinct = pd.factorize(values)
+        parsed = [language_codes(value) for value in distinct]
+    except TypeError:  # lists of codes are unhashable: parse row by row
+        positions, parsed = np.arange(len(values)), [language_codes(value) for value in values]
+    return positions, [*parsed, []]
+
+
+def speaks(values: pd.Series, code: str) -> pd.Series:
+    """Whether each row's languages include `code` (a boolean Series aligned with `values`)."""
+    positions, parsed = distinct_language_codes(values)
+    serves = np.array([code in codes for codes in parsed], dtype=bool)
+    return pd.Series(serves[positions], index=values.index, dtype=bool)
+
+
+def _languages_long(organizations: pd.DataFrame) -> pd.DataFrame:
+    """One row per organization x language served (a row per code, repeats included, as `explode`)."""
+    positions, parsed = distinct_language_codes(organizations["languages"])
+    lengths = np.array([len(codes) for codes in parsed], dtype=np.int64)
+    flat = np.array([code for codes in parsed for code in codes], dtype=object)
+    starts = np.cumsum(lengths) - lengths  # where each distinct value's codes begin in `flat`
+    counts = lengths[positions]
+    rows = np.repeat(np.arange(len(positions)), counts)
+    # The k-th code of a row sits at starts[position] + k.
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    language = flat[np.repeat(starts[positions], counts) + within]
+    return organizations.iloc[rows].assign(language=language)  # positional: the index may repeat
+
+
+def serving(organizations: pd.DataFrame, *, level: str) -> pd.DataFrame:
+    """Active organizations serving each language per area: language, area, active_organizations.
+
+    Organizations without coordinates still count (they have a district); those without an area at this
+    level cannot, and are reported by `unplaced`.
+    """
+    check_level(level)
+    empty = pd.DataFrame({"language": pd.Series(dtype="object"), "area": pd.Series(dtype="object")}).assign(
+        active_organizations=pd.Series(dtype="int64")
+    )
+    if organizations.empty:
+        return empty
+    active = organizations[organizations["status"] == "active"]
+    active = active.assign(area=area_of(active, level))
+    active = active[active["area"].notna()]
+    if active.empty:
+        return empty
+    long = _languages_long(active[["id", "area", "languages"]])
+    counts = long.groupby(["language", "area"], as_index=False).agg(active_organizations=("id", "nunique"))
+    return counts.astype({"active_organizations": "int64"})
+
+
+def _totals_series(totals: Mapping[str, float] | pd.Series | None) -> pd.Series:
+    if totals is None:
+        return pd.Series(dtype="float64")
+    return pd.Series(dict(totals) if not isinstance(totals, pd.Series) else totals, dtype="float64")
+
+
+def fair_shares(need: pd.DataFrame, totals: Mapping[str, float] | pd.Series | None) -> pd.DataFrame:
+    """`need` plus fair_share: each language's campaign total split by LEP speakers (NaN if none)."""
+    total = _totals_series(totals)
+    frame = need.copy()
+    language_lep = frame.groupby("language")["lep_speakers"].transform("sum").astype("float64")
+    campaign = frame["language"].map(total).fillna(0.0).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = campaign * frame["lep_speakers"].astype("float64") / language_lep.replace(0.0, np.nan)
+    frame["fair_share"] = share
+    return frame
+
+
+def coverage_per_1000(delivered: pd.Series, lep: pd.Series) -> pd.Series:
+    """Units per 1,000 LEP speakers; NaN where there are no speakers or no data (never a division by 0)."""
+    lep_float = pd.to_numeric(lep, errors="coerce").astype("float64").replace(0.0, np.nan)
+    return delivered.astype("float64") * 1000.0 / lep_float
+
+
+def gap_table(
+    need: pd.DataFrame,
+    shipped: pd.DataFrame,
+    organizations: pd.DataFrame,
+    totals: Mapping[str, float] | pd.Series | None,
+    *,
+    level: str,
+    desert_min_lep: int,
+    language: str | None = None,
+) -> pd.DataFrame:
+    """One row per area x language, ranked by gap (largest first; "no data" last).
+
+    `language=None` covers every language with need data or supply (English shows supply only).
+    """
+    check_level(level)
+    area_index = need[["area", "area_label", "borough"]].drop_duplicates("area")
+    with_shares = fair_shares(need, totals)
+    supplied = supply(shipped, level=level)
+    served = serving(organizations, level=level)
+    languages = sorted(
+        set(need["language"]) | set(supplied["language"]) if language is None else {language},
+        key=lambda code: _LANGUAGE_ORDER.get(code, len(_LANGUAGE_ORDER)),
+    )
+    if not languages or area_index.empty:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLE_COLUMNS})
+    grid = area_index.merge(pd.DataFrame({"language": languages}), how="cross")
+    table = grid.merge(
+        with_shares[["area", "language", "lep_speakers", "fair_share"]], on=["area", "language"], how="left"
+    )
+    table = table.merge(supplied, on=["area", "language"], how="left")
+    table = table.merge(served, on=["area", "language"], how="left")
+    for column in ("delivered", "in_transit", "active_organizations"):
+        table[column] = table[column].fillna(0).astype("int64")
+    table["lep_speakers"] = table["lep_speakers"].astype("float64")  # NaN = no LEP data (English)
+    table["coverage_per_1000"] = coverage_per_1000(table["delivered"], table["lep_speakers"])
+    table["gap"] = table["fair_share"] - table["delivered"]
+    table["desert"] = (table["lep_speakers"] >= desert_min_lep) & (table["active_organizations"] == 0)
+    table = table.sort_values(
+        ["gap", "lep_speakers", "area_label", "language"],
+        ascending=[False, False, True, True],
+        na_position="last",
+        kind="mergesort",
+    )
+    return table[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def deserts(table: pd.DataFrame) -> pd.DataFrame:
+    """The desert rows of a gap table, most LEP speakers first."""
+    rows = table[table["desert"].astype(bool)]
+    return rows.sort_values("lep_speakers", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+AREA_COLUMNS = (
+    "area",
+    "value",
+    "lep_speakers",
+    "delivered",
+    "in_transit",
+    "fair_share",
+    "gap",
+    "active_organizations",
+    "deserts",
+)
+
+
+def area_values(table: pd.DataFrame, *, metric: str) -> pd.DataFrame:
+    """One value per area for the map: the metric for one language, or combined over languages.
+
+    Combined: coverage = all delivered / all LEP speakers (languages with LEP data only), gap = sum of gaps,
+    deserts = number of desert languages. Columns: area, value, lep_speakers, delivered, in_transit,
+    fair_share, gap, active_organizations, deserts.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"Unknown metric {metric!r}; use one of {METRICS}.")
+    if table.empty:
+        return pd.DataFrame(columns=list(AREA_COLUMNS))
+    has_need = table["lep_speakers"].notna()
+    frame = table.assign(
+        delivered_with_need=table["delivered"].where(has_need, 0),
+        desert_count=table["desert"].astype("int64"),
+    )
+    # min_count=1: an area whose languages all lack LEP data sums to "no data", not to 0 (every group has
+    # rows, so the counts sum as before). One vectorized sum, no Python call per area.
+    summed = ["lep_speakers", "delivered", "delivered_with_need", "in_transit", "fair_share", "gap"]
+    grouped = (
+        frame.rename(columns={"desert_count": "deserts"})
+        .groupby("area", as_index=False, sort=False)[[*summed, "active_organizations", "deserts"]]
+        .sum(min_count=1)
+    )
+    grouped["coverage"] = coverage_per_1000(grouped["delivered_with_need"], grouped["lep_speakers"])
+    grouped["value"] = grouped[{"coverage": "coverage", "gap": "gap", "deserts": "deserts"}[metric]]
+    if metric == "deserts":
+        # An area with no LEP data for the language(s) shown cannot be called a desert or not.
+        grouped.loc[grouped["lep_speakers"].isna(), "value"] = np.nan
+    return grouped.drop(columns=["delivered_with_need", "coverage"])[list(AREA_COLUMNS)]
+
+
+def unplaced(shipped: pd.DataFrame, organizations: pd.DataFrame, *, level: str) -> dict[str, int]:
+    """What the area tables cannot show: units and organizations with no area at this level."""
+    check_level(level)
+    result = {"delivered": 0, "in_transit": 0, "organizations": 0}
+    if not shipped.empty:
+        loose = shipped[area_of(shipped, level).isna()]
+        result["delivered"] = int(loose.loc[loose["status"] == "delivered", "units"].sum())
+        result["in_transit"] = int(loose.loc[loose["status"] == "shipped", "units"].sum())
+    if not organizations.empty:
+        result["organizations"] = int(area_of(organizations, level).isna().sum())
+    return result
+
+
+def format_number(value: object, *, decimals: int = 0) -> str:
+    """'1,234' / '12.5', or "no data" for NaN/None (what the page and map show)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return NO_DATA
+    return f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,}"  # type: ignore[arg-type]

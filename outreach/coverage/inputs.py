@@ -1,0 +1,129 @@
+"""The database reads behind coverage and the planner (besides the shipment totals in
+`outreach.shipments.totals`). Read-only; the aggregation happens in SQL.
+
+Nothing here selects contact details (names, phones, emails of contact people): organizers see these
+frames. Dialect-neutral SQL only (`aggregate_strings` is group_concat on SQLite, string_agg on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, literal, select
+
+from outreach.catalog import LANGUAGE_CODES
+from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.models import (
+    Organization,
+    OrganizationLanguage,
+    RestockRequest,
+    Shipment,
+    StockMovement,
+    StockUnit,
+)
+
+# "Recently delivered" on the map: within this many days. Older: "nothing for a long time".
+RECENT_DAYS = 60
+WAITING_REQUEST_STATUSES = ("submitted", "approved", "partially_shipped")
+
+
+def campaign_totals(sessions: SessionFactory) -> pd.Series:
+    """The campaign total per language: units received from print runs (receipt movements), all editions.
+
+    Every language code appears (0 when nothing was printed), so an empty campaign gives zeros, not gaps.
+    """
+    statement = (
+        select(StockUnit.language, func.sum(StockMovement.quantity).label("units"))
+        .join(StockUnit, StockUnit.id == StockMovement.unit_id)
+        .where(StockMovement.kind == "receipt")
+        .group_by(StockUnit.language)
+    )
+    frame = read_frame(sessions, statement)
+    totals = pd.Series(0, index=list(LANGUAGE_CODES), dtype="int64", name="units")
+    if not frame.empty:
+        totals.update(frame.set_index("language")["units"].astype("int64"))
+    return totals
+
+
+def organizations(
+    sessions: SessionFactory,
+    *,
+    recent_days: int = RECENT_DAYS,
+    now: dt.datetime | None = None,
+    language: str | None = None,
+    for_map: bool = True,
+    only_active: bool = False,
+) -> pd.DataFrame:
+    """Every organization (or, with `language`, those serving it) with what the coverage map and planner
+    need, and no contact details.
+
+    Columns: id, name, borough, community_district, latitude, longitude, status, weekly_attendance,
+    usual_request_packs, languages (space-separated codes, sorted), request_status (waiting / in_transit /
+    recently_delivered / long_ago). `for_map=False` leaves out latitude, longitude and request_status
+    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them).
+    """
+    spoken = select(
+        OrganizationLanguage.organization_id.label("organization_id"),
+        func.aggregate_strings(OrganizationLanguage.language, " ").label("languages"),
+    )
+    serving = (
+        None
+        if language is None
+        else select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == language)
+    )
+    if serving is not None:
+        spoken = spoken.where(OrganizationLanguage.organization_id.in_(serving))
+    languages = spoken.group_by(OrganizationLanguage.organization_id).subquery()
+    statement = (
+        select(
+            Organization.id,
+            Organization.name,
+            Organization.borough,
+            Organization.community_district,
+            *([Organization.latitude, Organization.longitude] if for_map else []),
+            Organization.status,
+            Organization.weekly_attendance,
+            Organization.usual_request_packs,
+            func.coalesce(languages.c.languages, "").label("languages"),
+            *([_request_status(now or utcnow(), recent_days).label("request_status")] if for_map else []),
+        )
+        .outerjoin(languages, languages.c.organization_id == Organization.id)
+        .order_by(Organization.id)
+    )
+    if serving is not None:
+        statement = statement.where(Organization.id.in_(serving))
+    if only_active:
+        statement = statement.where(Organization.status == "active")
+    frame = read_frame(sessions, statement)
+    frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
+    for column in ("latitude", "longitude") if for_map else ():
+        frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    # Sorted codes, so 'zh es' and 'es zh' (aggregation order is not guaranteed) read the same; computed
+    # once per distinct combination (a few hundred), not once per organization.
+    distinct = {text: " ".join(sorted(str(text).split())) for text in frame["languages"].unique()}
+    frame["languages"] = frame["languages"].map(distinct)
+    return frame
+
+
+def _request_status(now: dt.datetime, recent_days: int) -> Any:
+    """The map's marker colour per organization: waiting / in_transit / recently_delivered / long_ago.
+
+    Each status is a set of organization ids read from an index on (status, ...): open requests, parcels on
+    the road and deliveries in the last `recent_days` are a small part of the history, never summed here.
+    """
+    waiting = select(RestockRequest.organization_id).where(
+        RestockRequest.status.in_(WAITING_REQUEST_STATUSES)
+    )
+    on_the_road = select(Shipment.organization_id).where(Shipment.status == "shipped")
+    recently = select(Shipment.organization_id).where(
+        Shipment.status == "delivered", Shipment.delivered_at >= now - dt.timedelta(days=recent_days)
+    )
+    # An open request is what a coordinator acts on, so it wins over a parcel on the road.
+    return case(
+        (Organization.id.in_(waiting), literal("waiting")),
+        (Organization.id.in_(on_the_road), literal("in_transit")),
+        (Organization.id.in_(recently), literal("recently_delivered")),
+        else_=literal("long_ago"),
+    )

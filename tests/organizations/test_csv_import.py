@@ -1,0 +1,231 @@
+"""CSV import: reading any common file, per-row reasons, all-or-nothing, resumable geocoding."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from outreach import audit, organizations
+from outreach.errors import Conflict, InvalidInput
+from outreach.models import GeocodeCacheEntry, Organization
+from outreach.organizations import csv_import as directory_import
+from outreach.organizations.geocoding import FakeGeocoder, FallbackGeocoder, ZipCentroidGeocoder
+from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
+
+HEADER = "name,faith_tradition,address,zip_code,borough,languages,contact_name,contact_phone\n"
+MIXED = (
+    HEADER
+    + "Masjid Al-Falah,Muslim,37-02 75th Street,11372,Queens,bn; ur,Amina,718-555-0134\n"  # row 2 ok
+    + ",Christian,1 Main St,11230,,es,,\n"  # row 3: empty name
+    + "Newark Chapel,Christian,5 Broad St,07102,,es,,\n"  # row 4: ZIP outside NYC
+    + "Iglesia Roca,Christian,100 Flatbush Ave,11230,Brooklyn,Spanish,,\n"  # row 5 ok
+    + "\n"  # blank line: skipped, not an error
+    + "iglesia  roca,Christian,100 Flatbush Avenue,11230,,es,,\n"  # row 7: duplicate of row 5
+    + "Shul,Jewish,1 Ave J,112,,yi,,\n"  # row 8: bad ZIP format
+    + "Temple,Hindu,1 X St,10463,,Klingon,,\n"  # row 9: unknown language
+    + "Gurdwara,Sikh,2 Y St,11372,,,,\n"  # row 10: no language
+    + "Too Many,Christian,3 Z St,11372,,en,a,718-555-0100,extra\n"  # row 11: extra value
+).encode("utf-8")
+
+
+def offline():
+    return ZipCentroidGeocoder()
+
+
+def _count(sessions, model=Organization) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_preview_lists_every_bad_row_with_its_reason(sessions):
+    preview = directory_import.preview_import(sessions, MIXED)
+    assert preview.valid_count == 2 and preview.record_rows == [2, 5]
+    reasons = dict(zip(preview.invalid["row"], preview.invalid["problems"], strict=True))
+    assert set(reasons) == {3, 4, 7, 8, 9, 10, 11}
+    assert "name is empty" in reasons[3]
+    assert "07102 is in Newark, NJ, outside New York City" in reasons[4]
+    assert "Same name and address as row 5" in reasons[7]
+    assert "'112' is not a 5-digit ZIP" in reasons[8]
+    assert "Unknown language 'Klingon'" in reasons[9]
+    assert "No language given" in reasons[10]
+    assert "9 values but the header has 8 columns" in reasons[11]
+    assert preview.messages()[0].startswith("Row 3: ")
+    assert _count(sessions) == 0  # a preview writes nothing
+
+
+def test_import_of_a_mixed_file_creates_exactly_the_valid_rows(sessions):
+    preview = directory_import.preview_import(sessions, MIXED)
+    result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    assert result.created == 2 and result.approximate == 2 and result.unplaced == 0
+    frame = organizations.list_organizations(sessions, include_contacts=True).set_index("name")
+    assert list(frame.index) == ["Iglesia Roca", "Masjid Al-Falah"]
+    assert frame.loc["Masjid Al-Falah", "district"] == "QN 03"
+    assert frame.loc["Masjid Al-Falah", "languages"] == "bn, ur"
+    assert frame.loc["Masjid Al-Falah", "contact_phone"] == "718-555-0134"
+    assert frame.loc["Iglesia Roca", "community_district"] == 312
+    history = audit.history(sessions)
+    assert (history["action"] == "import").sum() == 3  # two organizations and the import itself
+    again = directory_import.preview_import(sessions, MIXED)
+    assert (
+        again.valid_count == 0
+        and "already in the directory" in again.invalid.set_index("row").loc[2, "problems"]
+    )
+
+
+def test_nothing_is_half_imported_when_the_directory_changed_since_the_preview(sessions):
+    preview = directory_import.preview_import(sessions, MIXED)
+    organizations.create_organization(
+        sessions,
+        name="Iglesia Roca",
+        borough=None,
+        languages=["es"],
+        actor="ada",
+        address="100 Flatbush Ave",
+        zip_code="11230",
+    )
+    with pytest.raises(Conflict, match=r"Nothing was imported.*row 5 \('Iglesia Roca'"):
+        directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    assert _count(sessions) == 1
+    assert (audit.history(sessions)["action"] == "import").sum() == 0
+
+
+def test_a_file_with_no_valid_row_imports_nothing(sessions):
+    preview = directory_import.preview_import(sessions, directory_import.template_csv())
+    assert preview.valid_count == 0 and preview.rows.empty
+    with pytest.raises(InvalidInput, match="Nothing to import"):
+        directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+
+
+def _ten_script_file() -> str:
+    rows = [
+        f"{name};{n} Main St;11372;{code}\n" for n, (code, name) in enumerate(TEN_SCRIPTS.items(), start=1)
+    ]
+    return "name;address;zip_code;languages\n" + "".join(rows)
+
+
+@pytest.mark.parametrize(
+    ("encode", "encoding"),
+    [
+        (lambda text: text.encode("utf-8"), "UTF-8"),
+        (lambda text: text.encode("utf-8-sig"), "UTF-8 with BOM"),
+        (lambda text: text.encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_names_in_all_ten_scripts_survive_every_unicode_encoding(sessions, encode, encoding):
+    preview = directory_import.preview_import(sessions, encode(_ten_script_file()))
+    assert (preview.encoding, preview.delimiter) == (encoding, ";")
+    assert preview.valid_count == 10
+    directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    names = organizations.list_organizations(sessions, include_contacts=False)["name"]
+    assert set(names) == set(TEN_SCRIPTS.values())
+
+
+def test_latin1_file_with_accents(sessions):
+    data = "name,address,zip_code,languages\nÉglise Baptiste Béthel,12 Rue,11230,Français; Kreyòl\n".encode(
+        "latin-1"
+    )
+    preview = directory_import.preview_import(sessions, data)
+    assert preview.encoding == "Windows-1252 (Latin-1)"
+    assert preview.records[0]["name"] == "Église Baptiste Béthel" and preview.records[0]["languages"] == [
+        "fr",
+        "ht",
+    ]
+
+
+def test_languages_by_code_english_or_native_name(sessions):
+    data = 'name,address,zip_code,languages\nMany Tongues,1 A St,11372,"es, English; বাংলা/ייִדיש | Kreyòl"\n'
+    preview = directory_import.preview_import(sessions, data.encode())
+    assert preview.records[0]["languages"] == ["bn", "en", "es", "ht", "yi"]
+
+
+def test_header_aliases_and_ignored_columns(sessions):
+    data = "Organization Name,Street Address,ZIP,Language,Community District,id\nA Church,1 A St,11372,es,999,4\n"
+    preview = directory_import.preview_import(sessions, data.encode())
+    assert preview.valid_count == 1 and preview.ignored_columns == ["community_district", "id"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"PK\x03\x04 rest of a workbook", "Excel workbook"),
+        ("name,address\n".encode("utf-16-le"), "NUL bytes"),
+        (b"name,address,languages\nA,1 A St,es\n", r"Missing column\(s\): zip_code"),
+        (b"name|address|zip_code|languages\nA|1 A St|11372|es\n", "read as a single column"),
+        (
+            b'name,address,zip_code,languages\nA,"1 A St,11372,es\nB,2 B St,11372,es\n',
+            r"Row 2 .* not valid CSV",
+        ),
+        (b"name,name,address,zip_code,languages\n", "appear more than once"),
+    ],
+)
+def test_files_that_cannot_be_read_are_refused_with_a_clear_message(sessions, data, message):
+    with pytest.raises(InvalidInput, match=message):
+        directory_import.preview_import(sessions, data)
+
+
+def test_a_geocoder_that_times_out_still_imports_every_row_at_its_zip_centre(sessions):
+    preview = directory_import.preview_import(sessions, _ten_script_file().encode())
+    slow = FallbackGeocoder(FakeGeocoder(time_out=True), ZipCentroidGeocoder())
+    result = directory_import.import_organizations(sessions, preview, geocoder=slow, actor="cora")
+    assert result.created == 10 and result.approximate == 10
+    notes = organizations.list_organizations(sessions, include_contacts=False)["location_note"]
+    assert notes.str.contains("timed out").all()
+
+
+def test_rows_nobody_can_place_are_imported_without_a_pin(sessions):
+    preview = directory_import.preview_import(sessions, _ten_script_file().encode())
+    down = FakeGeocoder(unavailable=True)  # no fallback configured: nothing can place them
+    result = directory_import.import_organizations(sessions, preview, geocoder=down, actor="cora")
+    assert result.created == 10 and result.unplaced == 10
+    frame = organizations.list_organizations(sessions, include_contacts=False)
+    assert frame["location_note"].str.startswith("Not placed on the map").all()
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_import_resumes_without_redoing_located_rows(sessions):
+    data = _ten_script_file().encode()
+    places = {f"{n} Main St": (40.7470, -73.8914) for n in range(1, 11)}
+
+    def stop_after_six(done, total):
+        if done == 6:
+            raise Interrupted
+
+    preview = directory_import.preview_import(sessions, data)
+    first = FakeGeocoder(places)
+    with pytest.raises(Interrupted):
+        directory_import.import_organizations(
+            sessions, preview, geocoder=first, actor="cora", progress=stop_after_six
+        )
+    assert _count(sessions) == 0 and _count(sessions, GeocodeCacheEntry) == 6
+    preview = directory_import.preview_import(sessions, data)
+    assert preview.already_located == 6
+    second = FakeGeocoder(places)
+    result = directory_import.import_organizations(sessions, preview, geocoder=second, actor="cora")
+    assert second.calls == ["7 Main St", "8 Main St", "9 Main St", "10 Main St"]
+    assert result.created == 10 and result.looked_up == 4
+    located = organizations.list_organizations(sessions, include_contacts=False)
+    assert (located["location_source"] == "geocoded").all() and (located["community_district"] == 403).all()
+
+
+def test_html_payload_in_a_csv_name_is_kept_as_text(sessions):
+    data = (
+        'name,address,zip_code,languages\n"' + PAYLOAD.replace('"', '""') + '",1 A St,11372,en\n'
+    ).encode()
+    preview = directory_import.preview_import(sessions, data)
+    directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    assert organizations.list_organizations(sessions, include_contacts=False)["name"].tolist() == [PAYLOAD]
+
+
+def test_export_then_reimport_finds_every_row_already_there(sessions):
+    from outreach.ui.widgets import csv_bytes
+
+    preview = directory_import.preview_import(sessions, _ten_script_file().encode())
+    directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    exported = csv_bytes(organizations.export_frame(sessions, include_contacts=True))
+    again = directory_import.preview_import(sessions, exported)
+    assert again.encoding == "UTF-8 with BOM" and again.valid_count == 0 and len(again.invalid) == 10
+    assert again.invalid["problems"].str.contains("already in the directory").all()
