@@ -52,10 +52,8 @@ with st.form(state.BACKUP_RESTORE_FORM):
             show_error(InvalidInput("Choose the archive and tick the box to confirm."))
         else:
             data = upload.getvalue()
-            counts = run_write(
+            run_write(
                 lambda: backup.restore(sessions, source=data, actor=actor),
                 success="Backup restored. Sign in with an account from the backup.",
+                keep=lambda _counts: guards.sign_out(),
             )
-            if counts is not None:
-                guards.sign_out()
-                st.rerun()

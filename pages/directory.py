@@ -117,6 +117,11 @@ def language_label(code: str) -> str:
     return language(code).label
 
 
+def reload_record(_result: object) -> None:
+    """After a write to the record being edited, refill the form from the database on the next run."""
+    st.session_state[state.DIR_EDIT_LOADED] = None
+
+
 st.title("Directory")
 st.caption(
     "The faith organizations that hand out the materials. Contact details are visible to coordinators only."
@@ -307,17 +312,17 @@ with edit_tab:
         if not values["languages"]:
             show_error(OutreachError("Pick at least one language the organization serves."))
         elif current is None:
-            new_id = run_write(
+            run_write(
                 lambda: organizations.create_organization(
                     sessions, actor=user["username"], geocoder=make_geocoder(), **values
                 ),
                 success=f"Added {escape_markdown(values['name'].strip())}.",
+                keep=lambda new_id: st.session_state.__setitem__(state.DIR_EDIT_PENDING, new_id),
             )
-            if new_id is not None:
-                st.session_state[state.DIR_EDIT_PENDING] = new_id
-                st.rerun()
         else:
-            placement = run_write(
+            # Refill from the database next run: after a save, or to show the other person's change.
+            st.session_state[state.DIR_EDIT_LOADED] = None
+            run_write(
                 lambda: organizations.update_organization(
                     sessions,
                     organization_id=current.id,
@@ -328,10 +333,6 @@ with edit_tab:
                 ),
                 success=f"Saved {escape_markdown(values['name'].strip())}.",
             )
-            # Refill from the database next run: after a save, or to show the other person's change.
-            st.session_state[state.DIR_EDIT_LOADED] = None
-            if placement is not None:
-                st.rerun()
 
     if current is not None:
         st.subheader("Location")
@@ -354,7 +355,7 @@ with edit_tab:
             longitude = right.number_input("Longitude", format="%.6f", step=0.0001, key=state.DIR_PIN_LON)
             pin_note = st.text_input("Why (optional)", key=state.DIR_PIN_NOTE, max_chars=200)
             if st.form_submit_button("Save the pin"):
-                if run_write(
+                run_write(
                     lambda: organizations.set_location(
                         sessions,
                         organization_id=current.id,
@@ -364,22 +365,20 @@ with edit_tab:
                         actor=user["username"],
                     ),
                     success="Pin saved; borough and district updated.",
-                ):
-                    st.session_state[state.DIR_EDIT_LOADED] = None
-                    st.rerun()
+                    keep=reload_record,
+                )
         with st.form(state.DIR_RELOCATE_FORM):
             st.caption(
                 f"Look the address up again ({escape_markdown(settings().geocoder)} geocoder), ignoring earlier results."
             )
             if st.form_submit_button("Look up the address again"):
-                if run_write(
+                run_write(
                     lambda: organizations.relocate(
                         sessions, organization_id=current.id, geocoder=make_geocoder(), actor=user["username"]
                     ),
                     success="Location looked up again.",
-                ):
-                    st.session_state[state.DIR_EDIT_LOADED] = None
-                    st.rerun()
+                    keep=reload_record,
+                )
 
         st.subheader("Status")
         paused = current.status == "paused"
@@ -392,12 +391,11 @@ with edit_tab:
             reason = st.text_input("Reason (optional)", key=state.DIR_STATUS_REASON, max_chars=500)
             if st.form_submit_button("Reactivate" if paused else "Pause"):
                 verb = organizations.reactivate_organization if paused else organizations.pause_organization
-                if run_write(
+                run_write(
                     lambda: verb(sessions, organization_id=current.id, reason=reason, actor=user["username"]),
                     success="Reactivated." if paused else "Paused.",
-                ):
-                    st.session_state[state.DIR_EDIT_LOADED] = None
-                    st.rerun()
+                    keep=reload_record,
+                )
         with st.expander("History of this record"):
             history = audit.history(sessions, entity="organization", entity_id=current.id, limit=100)
             st.dataframe(
@@ -471,18 +469,15 @@ with import_tab:
                         done / total if total else 1.0, text=f"Locating addresses: {done} of {total}"
                     )
 
-                result = run_write(
+                run_write(
                     lambda: directory_import.import_organizations(
                         sessions, preview, geocoder=make_geocoder(), actor=user["username"], progress=report
                     ),
-                    success="Import finished.",
+                    success=lambda result: (
+                        f"Imported {result.created:,} organization(s): {result.approximate:,} placed at their ZIP "
+                        f"centre, {result.unplaced:,} not placed, {result.outside_nyc:,} outside New York City."
+                    ),
                 )
-                if result is not None:
-                    st.session_state[state.FLASH] = (
-                        f"Imported {result.created} organization(s): {result.approximate} placed at their ZIP centre, "
-                        f"{result.unplaced} not placed, {result.outside_nyc} outside New York City."
-                    )
-                    st.rerun()
 
 # --- map ---------------------------------------------------------------------------------------------
 with map_tab:

@@ -194,7 +194,7 @@ if submitted:
             icon="🔄",
         )
     else:
-        created = run_write(
+        run_write(
             lambda: allocation.create_drafts(
                 get_sessions(),
                 unit_id=current["unit_id"],
@@ -204,8 +204,6 @@ if submitted:
                 note=note or None,
             ),
             success=f"Created {len(current['lines'])} draft shipments. Pack and ship them on the Shipments page.",
+            keep=lambda _ids: st.session_state.pop(state.PLAN_SHOWN, None),
         )
-        if created is not None:
-            st.session_state.pop(state.PLAN_SHOWN, None)
-            st.rerun()
 st.session_state[state.PLAN_SHOWN] = current

@@ -20,8 +20,7 @@ from outreach.ui import restock_panels, state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.restock_panels import act
-from outreach.ui.widgets import csv_bytes, escape_markdown, show_flash
+from outreach.ui.widgets import csv_bytes, escape_markdown, run_write, show_flash
 
 user = require_role(*STAFF)
 actor = user["username"]
@@ -198,19 +197,17 @@ def show_claim(detail: dict) -> None:
     if not pressed:
         return
     if holder:
-        changed = act(
+        run_write(
             lambda: restock_triage.unclaim_request(
                 sessions, request_id=detail["request_id"], actor=actor, force=user["role"] == "admin"
             ),
             success=f"Claim on {detail['reference']} released.",
         )
     else:
-        changed = act(
+        run_write(
             lambda: restock_triage.claim_request(sessions, request_id=detail["request_id"], actor=actor),
             success=f"You have claimed {detail['reference']}.",
         )
-    if changed:
-        st.rerun()
 
 
 def show_approve(detail: dict, lines: pd.DataFrame) -> None:
@@ -248,7 +245,7 @@ def show_approve(detail: dict, lines: pd.DataFrame) -> None:
             )
         approve = st.form_submit_button("Approve and reserve stock", type="primary")
     if approve:
-        done = act(
+        run_write(
             lambda: restock_triage.approve_request(
                 sessions,
                 request_id=detail["request_id"],
@@ -259,8 +256,6 @@ def show_approve(detail: dict, lines: pd.DataFrame) -> None:
             ),
             success=f"Approved {detail['reference']}; stock reserved.",
         )
-        if done:
-            st.rerun()
 
 
 def show_make_shipment(detail: dict) -> None:
@@ -269,14 +264,12 @@ def show_make_shipment(detail: dict) -> None:
         note = st.text_input("Note for the shipment (optional)", key=state.REQ_SHIP_NOTE, max_chars=500)
         make = st.form_submit_button("Create the shipment from the approved lines", type="primary")
     if make:
-        made = act(
+        run_write(
             lambda: restock_triage.create_shipment_from_request(
                 sessions, request_id=detail["request_id"], actor=actor, note=note or None
             ),
             success=f"Draft shipment created for {detail['reference']}. Continue on the Shipments page.",
         )
-        if made:
-            st.rerun()
 
 
 def show_substitute(detail: dict, lines: pd.DataFrame) -> None:
@@ -302,7 +295,7 @@ def show_substitute(detail: dict, lines: pd.DataFrame) -> None:
         reason = st.text_input("Reason", key=state.REQ_SUBSTITUTE_REASON, max_chars=500)
         substitute = st.form_submit_button("Substitute")
     if substitute:
-        done = act(
+        run_write(
             lambda: restock_triage.substitute_line(
                 sessions,
                 request_id=detail["request_id"],
@@ -313,8 +306,6 @@ def show_substitute(detail: dict, lines: pd.DataFrame) -> None:
             ),
             success="Item substituted.",
         )
-        if done:
-            st.rerun()
 
 
 def show_close(detail: dict) -> None:
@@ -330,12 +321,10 @@ def show_close(detail: dict) -> None:
         close = st.form_submit_button("Confirm")
     if close:
         verb = restock_triage.reject_request if action == "reject" else restock_triage.cancel_request
-        done = act(
+        run_write(
             lambda: verb(sessions, request_id=detail["request_id"], reason=reason, actor=actor),
             success=f"Request {detail['reference']} {action}ed; any reserved stock was released.",
         )
-        if done:
-            st.rerun()
 
 
 with queue_tab:

@@ -180,19 +180,15 @@ if selected is not None:
                 "deliver": shipments.deliver_shipment,
             }
             if action == "cancel":
-                done = run_write(
-                    lambda: (
-                        shipments.cancel_shipment(
-                            get_sessions(), shipment_id=selected, reason=reason, actor=actor
-                        )
-                        or True
+                run_write(
+                    lambda: shipments.cancel_shipment(
+                        get_sessions(), shipment_id=selected, reason=reason, actor=actor
                     ),
                     success=f"Shipment #{selected} cancelled.",
                 )
             else:
-                done = run_write(
-                    lambda: verbs[action](get_sessions(), shipment_id=selected, actor=actor) or True,
-                    success=f"Shipment #{selected}: {action} done.",
+                done = {"pack": "packed", "ship": "shipped", "deliver": "delivered"}[action]
+                run_write(
+                    lambda: verbs[action](get_sessions(), shipment_id=selected, actor=actor),
+                    success=f"Shipment #{selected} {done}.",
                 )
-            if done:
-                st.rerun()

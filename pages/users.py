@@ -24,9 +24,8 @@ ACTIONS = {
 
 
 def write(action, *, success: str) -> None:
-    """Run one audited write; on success rerun so the tables above show it (the flash confirms it)."""
-    if run_write(lambda: action() or True, success=success):
-        st.rerun()
+    """Run one audited write; on success the page reruns so the tables above show it."""
+    run_write(action, success=success)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)

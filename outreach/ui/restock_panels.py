@@ -1,13 +1,11 @@
 """Panels of the restock-requests page besides the queue: a phone request, and an organization's private link.
 
-Streamlit glue only; every write goes through `act` (run_write: errors shown once, caches cleared).
+Streamlit glue only; every write goes through `run_write` (errors shown once, caches cleared, rerun).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,13 +21,6 @@ from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import escape_markdown, run_write
-
-
-def act(action: Callable[[], Any], *, success: str) -> bool:
-    """Run a write through run_write; True when it succeeded (run_write has shown the error otherwise)."""
-    st.session_state.pop(state.FLASH, None)
-    run_write(action, success=success)
-    return state.FLASH in st.session_state
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -90,7 +81,12 @@ def show_phone_request(sessions: SessionFactory, *, actor: str, units: pd.DataFr
         for unit_id in units["unit_id"].astype(int)
         if st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
     }
-    saved = act(
+
+    def fresh_form(_reference: object) -> None:  # an empty form, and a new key, for the next call
+        for key in [*phone_widget_keys(units), state.REQ_PHONE_KEY]:
+            st.session_state.pop(key, None)
+
+    run_write(
         lambda: restock.submit_request(
             sessions,
             organization_id=int(organization_id),
@@ -104,11 +100,8 @@ def show_phone_request(sessions: SessionFactory, *, actor: str, units: pd.DataFr
             actor=actor,
         ),
         success="Phone request saved; it is in the queue.",
+        keep=fresh_form,
     )
-    if saved:  # a fresh, empty form (and a new key) for the next call
-        for key in [*phone_widget_keys(units), state.REQ_PHONE_KEY]:
-            st.session_state.pop(key, None)
-        st.rerun()
 
 
 # --- private links ------------------------------------------------------------------------------------
@@ -147,18 +140,18 @@ def show_links(sessions: SessionFactory, *, actor: str) -> None:
             "rotate": restock_links.rotate_link,
             "revoke": restock_links.revoke_link,
         }
-        result: list[str | None] = []
-        done = act(
-            lambda: result.append(verbs[action](sessions, organization_id=organization_id, actor=actor)),
-            success={"issue": "Link created.", "rotate": "Link rotated.", "revoke": "Link revoked."}[action],
-        )
-        if done:
-            token = result[0] if result else None
+
+        def show_once(token: str | None) -> None:  # the link is shown once, on the run after the write
             if token:
                 st.session_state[state.REQ_LINK_NEW] = {"organization_id": organization_id, "token": token}
             else:
                 st.session_state.pop(state.REQ_LINK_NEW, None)
-            st.rerun()
+
+        run_write(
+            lambda: verbs[action](sessions, organization_id=organization_id, actor=actor),
+            success={"issue": "Link created.", "rotate": "Link rotated.", "revoke": "Link revoked."}[action],
+            keep=show_once,
+        )
     fresh = st.session_state.get(state.REQ_LINK_NEW)
     if fresh and fresh["organization_id"] == organization_id:
         show_new_link(sessions, organization_id, fresh["token"])

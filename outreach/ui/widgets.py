@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,8 @@ import streamlit as st
 from outreach.errors import OutreachError
 from outreach.ui import state
 from outreach.ui.resources import invalidate_reads
+
+T = TypeVar("T")
 
 
 def show_error(error: OutreachError) -> None:
@@ -24,20 +27,41 @@ def escape_markdown(text: str) -> str:
     return "".join(f"\\{ch}" if ch in specials else ch for ch in str(text))
 
 
-def run_write(action: Callable[[], Any], *, success: str) -> Any | None:
-    """Run a domain write; on success clear cached reads and confirm, on a domain error show it.
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a write did: `ok` is False when a domain error was shown (nothing was written)."""
 
-    Returns the action's result, or None when it failed (nothing was written: the verb is one transaction).
+    ok: bool
+    value: T | None = None
+
+
+def run_write(
+    action: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    keep: Callable[[T], None] | None = None,
+    rerun: bool = True,
+) -> Outcome[T]:
+    """The one way a page writes: run a domain verb, then either show its error once or confirm it.
+
+    On success the cached reads are cleared, the confirmation is kept for the next run (`show_flash`),
+    `keep(value)` may stash what the next run must show (a one-time link, a confirmation number), and the
+    page reruns, so nothing drawn before the write survives. `rerun=False` is for the rare caller that
+    goes on drawing in the same run (a long import showing its own result). On a domain error the error is
+    shown and the outcome is not ok: the verb is one transaction, so nothing was written.
     """
     try:
-        result = action()
+        value = action()
     except OutreachError as error:
         show_error(error)
-        return None
+        return Outcome(ok=False)
     invalidate_reads()
-    st.session_state[state.FLASH] = success
-    st.toast(success, icon="✅")
-    return result
+    st.session_state[state.FLASH] = success(value) if callable(success) else success
+    if keep is not None:
+        keep(value)
+    if rerun:
+        st.rerun()
+    return Outcome(ok=True, value=value)
 
 
 def show_flash() -> None:

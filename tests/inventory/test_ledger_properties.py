@@ -21,7 +21,6 @@ from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.errors import InvalidInput, OutOfStock
 from outreach.models import AuditEntry, Base, Shipment, StockMovement
 from outreach.shipments import steps as shipments
-
 from tests.conftest import POSTGRES_URL
 
 ACTOR = "property"

@@ -241,3 +241,22 @@ def test_a_large_directory_is_searched_before_editing(directory, monkeypatch):
     ]
     at.selectbox(key=state.DIR_EDIT_PICK).select(ids["fr"]).run()
     assert at.text_input(key=state.DIR_EDIT_NAME).value == TEN_SCRIPTS["fr"]
+
+
+def test_after_pause_the_screen_shows_paused_and_offers_reactivate(directory):
+    """Regression: a successful Pause left "Active" and a Pause button on screen (the verb returns None)."""
+    sessions, ids = directory
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["es"]).run()
+    at.button(key=f"FormSubmitter:{state.DIR_STATUS_FORM}-Pause").click().run()
+
+    assert organizations.get_organization(sessions, ids["es"]).status == "paused"
+    assert "Paused: kept in the directory" in page_text(at)
+    assert "Active: shipments and restock requests go through." not in page_text(at)
+    labels = [button.label for button in at.button]
+    assert "Reactivate" in labels and "Pause" not in labels
+    assert [message.value for message in at.success] == ["Paused."]  # one confirmation, in plain words
+
+    at.button(key=f"FormSubmitter:{state.DIR_STATUS_FORM}-Reactivate").click().run()
+    assert organizations.get_organization(sessions, ids["es"]).status == "active"
+    assert "Active: shipments and restock requests go through." in page_text(at)
