@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from outreach.catalog import LANGUAGE_CODES, material
+from outreach.catalog import LANGUAGE_CODES, material_of
 from outreach.db import make_engine, make_sessions, migrate
 from outreach.demo import demo_organizations, seed_reference
 from outreach.models import (
@@ -122,7 +122,7 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
             )
         )
         for (material_code, _), unit_id in rng.sample(units, 2):
-            quantity = material(material_code).pack_size * rng.randint(1, 4)
+            quantity = material_of(material_code).pack_size * rng.randint(1, 4)
             shipment_lines.append(
                 dict(shipment_id=shipment_id, unit_id=unit_id, quantity=quantity, reserved_quantity=0)
             )

@@ -57,7 +57,7 @@ _ALIASES = {
 }
 
 
-def language(code: str) -> Language:
+def language_of(code: str) -> Language:
     try:
         return _BY_CODE[code]
     except KeyError:
@@ -93,7 +93,7 @@ MATERIAL_CODES: tuple[str, ...] = tuple(material.code for material in MATERIALS)
 _MATERIAL_BY_CODE = {material.code: material for material in MATERIALS}
 
 
-def material(code: str) -> Material:
+def material_of(code: str) -> Material:
     try:
         return _MATERIAL_BY_CODE[code]
     except KeyError:
@@ -118,7 +118,7 @@ BOROUGHS: tuple[Borough, ...] = (
 BOROUGH_NAMES: tuple[str, ...] = tuple(borough.name for borough in BOROUGHS)
 
 
-def borough(name: str) -> Borough:
+def borough_of(name: str) -> Borough:
     key = name.strip().casefold()
     for candidate in BOROUGHS:
         if key in {candidate.name.casefold(), candidate.abbreviation.casefold()}:
@@ -130,7 +130,7 @@ def borough(name: str) -> Borough:
         "richmond": "Staten Island",
     }
     if key in aliases:
-        return borough(aliases[key])
+        return borough_of(aliases[key])
     raise InvalidInput(f"Unknown borough {name!r}. Use one of: {', '.join(BOROUGH_NAMES)}.")
 
 

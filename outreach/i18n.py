@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from outreach.catalog import LANGUAGE_CODES
-from outreach.catalog import language as language_of
+from outreach.catalog import LANGUAGE_CODES, language_of
 from outreach.errors import OutreachError
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"

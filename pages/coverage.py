@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach.accounts.auth import SIGNED_IN
-from outreach.catalog import LANGUAGE_CODES, language
+from outreach.catalog import LANGUAGE_CODES, language_of
 from outreach.config import settings
 from outreach.coverage import gaps as coverage
 from outreach.coverage import inputs as coverage_data
@@ -104,7 +104,7 @@ controls = st.columns([2, 3, 2])
 language_choice = controls[0].selectbox(
     "Language",
     [ALL, *LANGUAGE_CODES],
-    format_func=lambda code: "All languages" if code == ALL else language(code).label,
+    format_func=lambda code: "All languages" if code == ALL else language_of(code).label,
     key=state.COV_LANGUAGE,
 )
 metric = controls[1].radio(
@@ -125,7 +125,7 @@ chosen = None if language_choice == ALL else language_choice
 
 url = settings().database_url
 min_lep = settings().desert_min_lep
-language_name = "All languages" if chosen is None else language(chosen).english
+language_name = "All languages" if chosen is None else language_of(chosen).english
 caption = f"{language_name}: {coverage.METRIC_LABELS[metric]}"
 view = coverage_view(url, level, chosen, metric, caption)
 table = view["table"]
@@ -160,7 +160,7 @@ with table_column:
             f"Areas with at least {min_lep:,} LEP speakers of a language and no active organization "
             "serving it."
         )
-    display = shown.assign(language_name=shown["language"].map(lambda code: language(code).english))
+    display = shown.assign(language_name=shown["language"].map(lambda code: language_of(code).english))
     # A page of the ranking at a time: the styled table ("no data" for NaN) costs per row shown.
     page = pager(state.COV_TABLE_PAGE, filters=(level, chosen, metric))
     st.dataframe(

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach.accounts.auth import SIGNED_IN
-from outreach.catalog import language
+from outreach.catalog import language_of
 from outreach.config import settings
 from outreach.coverage import progress
 from outreach.ui import state
@@ -55,7 +55,7 @@ measure = (
     st.segmented_control("Show", progress.MEASURES, default="delivered", key=state.DASH_TARGET) or "delivered"
 )
 grid = progress.pivot(long, measure)
-grid.index = [language(code).english for code in grid.index]
+grid.index = [language_of(code).english for code in grid.index]
 left, right = st.columns([3, 2])
 with left:
     st.dataframe(grid, width="stretch")
@@ -79,7 +79,7 @@ st.subheader("Low stock")
 if low.empty:
     st.success("Every current item is above its low-stock threshold.")
 else:
-    alerts = low.assign(language=low["language"].map(lambda code: language(code).english))[
+    alerts = low.assign(language=low["language"].map(lambda code: language_of(code).english))[
         ["material", "language", "edition", "available", "low_stock_threshold"]
     ]
     st.warning(f"{len(alerts)} items are at or below their low-stock threshold.", icon="📉")

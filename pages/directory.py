@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from outreach import audit, organizations
 from outreach.accounts.auth import STAFF
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, language
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, language_of
 from outreach.config import settings
 from outreach.coverage import maps
 from outreach.errors import OutreachError
@@ -114,7 +114,7 @@ def edit_choices() -> dict[int, str]:
 
 
 def language_label(code: str) -> str:
-    return language(code).label
+    return language_of(code).label
 
 
 def reload_record(_result: object) -> None:

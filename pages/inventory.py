@@ -4,7 +4,7 @@ import streamlit as st
 
 from outreach import inventory
 from outreach.accounts.auth import STAFF
-from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language
+from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language_of
 from outreach.config import settings
 from outreach.ui import state
 from outreach.ui.guards import require_role
@@ -54,7 +54,7 @@ language_code = filters[0].selectbox(
     LANGUAGE_CODES,
     index=None,
     placeholder="All languages",
-    format_func=lambda code: language(code).label,
+    format_func=lambda code: language_of(code).label,
     key=state.INV_FILTER_LANGUAGE,
 )
 material_code = filters[1].selectbox(
@@ -70,7 +70,7 @@ depot = filters[2].selectbox(
 )
 
 levels = load_levels(settings().database_url, language_code, material_code, depot)
-shown = levels.assign(language=levels["language"].map(lambda code: language(code).english))
+shown = levels.assign(language=levels["language"].map(lambda code: language_of(code).english))
 st.dataframe(
     shown[
         [

@@ -4,7 +4,7 @@ import streamlit as st
 
 from outreach import inventory
 from outreach.accounts.auth import STAFF
-from outreach.catalog import LANGUAGE_CODES, language, material
+from outreach.catalog import LANGUAGE_CODES, language_of, material_of
 from outreach.config import settings
 from outreach.coverage import allocation, need
 from outreach.coverage import gaps as coverage
@@ -70,7 +70,7 @@ st.caption(
 languages_with_need = [code for code in LANGUAGE_CODES if code != "en"]
 controls = st.columns(3)
 language_code = controls[0].selectbox(
-    "Language", languages_with_need, format_func=lambda code: language(code).label, key=state.PLAN_LANGUAGE
+    "Language", languages_with_need, format_func=lambda code: language_of(code).label, key=state.PLAN_LANGUAGE
 )
 depots = depot_labels()
 if not depots:
@@ -82,7 +82,7 @@ url = settings().database_url
 levels = load_levels(url, language_code, depot)
 levels = levels[levels["edition_status"] == "active"]  # a retired edition is never allocated
 if levels.empty:
-    st.info(f"There is no current-edition stock item for {language(language_code).english}.")
+    st.info(f"There is no current-edition stock item for {language_of(language_code).english}.")
     st.stop()
 pending = coverage_reads.pending_units(url, language_code)
 promised = (
@@ -93,12 +93,12 @@ levels = levels.assign(
 )
 levels = levels.assign(free=(levels["available"] - levels["promised"]).clip(lower=0))
 options = {
-    int(row.unit_id): f"{material(row.material).name} · {row.edition} — {int(row.free):,} free"
+    int(row.unit_id): f"{material_of(row.material).name} · {row.edition} — {int(row.free):,} free"
     for row in levels.itertuples()
 }
 unit_id = controls[2].selectbox("Stock item", list(options), format_func=options.get, key=state.PLAN_UNIT)
 item = levels.set_index("unit_id").loc[unit_id]
-pack_size = material(item["material"]).pack_size
+pack_size = material_of(item["material"]).pack_size
 free = int(item["free"])
 
 budget = st.number_input(

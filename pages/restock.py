@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach import i18n, inventory
-from outreach.catalog import LANGUAGE_CODES, MATERIALS
-from outreach.catalog import language as language_of
+from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
 from outreach.errors import NotFound, OutreachError
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue

@@ -10,8 +10,7 @@ import streamlit as st
 
 from outreach import inventory
 from outreach.accounts.auth import STAFF
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, MATERIALS
-from outreach.catalog import language as language_of
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, MATERIALS, language_of
 from outreach.config import settings
 from outreach.models import REQUEST_STATUSES
 from outreach.restock import queue as restock_queue

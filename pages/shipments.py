@@ -3,7 +3,7 @@
 import streamlit as st
 
 from outreach.accounts.auth import STAFF
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language, material
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language_of, material_of
 from outreach.config import settings
 from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
@@ -61,7 +61,7 @@ with new_shipment:
 with new_shipment, st.form(state.SHIP_NEW_FORM, clear_on_submit=True):
     depot = pick("From depot", depot_labels(), key=state.SHIP_NEW_DEPOT)
     items = unit_labels(active_only=True)
-    pack_sizes = {int(r.unit_id): material(r.material).pack_size for r in unit_frame(url).itertuples()}
+    pack_sizes = {int(r.unit_id): material_of(r.material).pack_size for r in unit_frame(url).itertuples()}
     st.caption("Quantities are in packs: flyers come in packs of 50, booklets in packs of 25.")
     chosen = []
     for slot in range(LINE_SLOTS):
@@ -123,7 +123,7 @@ language_code = filters[2].selectbox(
     LANGUAGE_CODES,
     index=None,
     placeholder="Any language",
-    format_func=lambda code: language(code).label,
+    format_func=lambda code: language_of(code).label,
     key=state.SHIP_FILTER_LANGUAGE,
 )
 page = pager(state.SHIP_PAGE, filters=(status, borough, language_code))
@@ -160,7 +160,7 @@ selected = st.selectbox(
 if selected is not None:
     current = table.set_index("shipment_id").loc[selected, "status"]
     lines = load_lines(url, selected)
-    lines = lines.assign(language=lines["language"].map(lambda code: language(code).english))
+    lines = lines.assign(language=lines["language"].map(lambda code: language_of(code).english))
     st.dataframe(lines, hide_index=True, width="stretch")
     shipment_document_buttons(selected)
     actions = {"draft": ["pack", "cancel"], "packed": ["ship", "cancel"], "shipped": ["deliver"]}[current]

@@ -16,18 +16,18 @@ def test_ten_languages_with_codes_names_and_direction() -> None:
     for language in catalog.LANGUAGES:
         assert language.direction in {"ltr", "rtl"}
         assert language.english and language.native and language.need_key
-    assert catalog.language("bn").native == "বাংলা"
-    assert catalog.language("ht").english == "Haitian Kreyòl"
+    assert catalog.language_of("bn").native == "বাংলা"
+    assert catalog.language_of("ht").english == "Haitian Kreyòl"
 
 
 def test_label_shows_native_name_unless_same() -> None:
-    assert catalog.language("en").label == "English"
-    assert catalog.language("es").label == "Spanish · Español"
+    assert catalog.language_of("en").label == "English"
+    assert catalog.language_of("es").label == "Spanish · Español"
 
 
 def test_unknown_language_code_names_it_and_lists_the_choices() -> None:
     with pytest.raises(InvalidInput) as caught:
-        catalog.language("xx")
+        catalog.language_of("xx")
     assert "'xx'" in str(caught.value)
     assert "bn" in str(caught.value) and "yi" in str(caught.value)
 
@@ -70,10 +70,10 @@ def test_parse_language_unknown(typed: str) -> None:
 
 def test_materials_and_pack_sizes() -> None:
     assert catalog.MATERIAL_CODES == ("flyer", "booklet")
-    assert catalog.material("flyer").pack_size == 50
-    assert catalog.material("booklet").pack_size == 25
+    assert catalog.material_of("flyer").pack_size == 50
+    assert catalog.material_of("booklet").pack_size == 25
     with pytest.raises(InvalidInput, match="'poster'"):
-        catalog.material("poster")
+        catalog.material_of("poster")
 
 
 @pytest.mark.parametrize(
@@ -89,14 +89,14 @@ def test_materials_and_pack_sizes() -> None:
     ],
 )
 def test_boroughs(typed: str, name: str) -> None:
-    assert catalog.borough(typed).name == name
+    assert catalog.borough_of(typed).name == name
 
 
 def test_five_boroughs_with_codes_and_unknown_refused() -> None:
     assert catalog.BOROUGH_NAMES == ("Manhattan", "Bronx", "Brooklyn", "Queens", "Staten Island")
     assert [b.code for b in catalog.BOROUGHS] == [1, 2, 3, 4, 5]
     with pytest.raises(InvalidInput, match="'Jersey City'"):
-        catalog.borough("Jersey City")
+        catalog.borough_of("Jersey City")
 
 
 def test_district_label() -> None:

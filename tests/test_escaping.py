@@ -463,7 +463,7 @@ ALLOWED = {
     ("pages/directory.py", "preview.encoding"): "a name our CSV decoder chose",
     ("pages/directory.py", "preview.already_located"): "a count",
     ("pages/shipments.py", "done"): "a past-tense step name from a constant mapping",
-    ("pages/planner.py", "language(language_code).english"): "the catalog's language name",
+    ("pages/planner.py", "language_of(language_code).english"): "the catalog's language name",
     ("pages/planner.py", "page_caption(page, len(shown_lines))"): "row numbers",
     ("pages/coverage.py", "need.AREA_LEVEL_LABELS[level].lower()"): "a constant label",
     ("pages/coverage.py", "language_name"): "the catalog's language name",

@@ -2,7 +2,7 @@ import streamlit as st
 
 from bench.naive_pages.whole_tables import coverage_inputs, shipped_lines, table, units
 from outreach.accounts.auth import STAFF
-from outreach.catalog import LANGUAGE_CODES, material
+from outreach.catalog import LANGUAGE_CODES, material_of
 from outreach.config import settings
 from outreach.coverage import allocation, need
 from outreach.coverage import gaps as coverage
@@ -42,7 +42,7 @@ plan = allocation.suggest(
     language=language_code,
     level="district",
     available_units=max(free, 0),
-    pack_size=material(item["material"]).pack_size,
+    pack_size=material_of(item["material"]).pack_size,
     edition_status="active",
     pending=pending,
     max_packs=settings().restock_max_packs_per_line,

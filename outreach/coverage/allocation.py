@@ -16,8 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from outreach import audit, inventory
-from outreach.catalog import language as language_of
-from outreach.catalog import material as material_of
+from outreach.catalog import language_of, material_of
 from outreach.coverage.gaps import area_of, language_codes
 from outreach.coverage.need import check_level
 from outreach.db import SessionFactory

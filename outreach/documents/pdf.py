@@ -14,9 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
 
-from outreach.catalog import SHIPMENT_STATUS_LABELS
-from outreach.catalog import language as language_of
-from outreach.catalog import material as material_of
+from outreach.catalog import SHIPMENT_STATUS_LABELS, language_of, material_of
 from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, faces_needed, register
 from outreach.documents.shipment import DocumentLine, ShipmentDetails
 from outreach.documents.text import REFERENCE_LANGUAGE, language_or_english, text

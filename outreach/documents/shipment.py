@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
-from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES
-from outreach.catalog import material as material_of
+from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, material_of
 from outreach.db import SessionFactory, read_frame
 from outreach.documents.text import language_or_english
 from outreach.errors import NotFound

@@ -5,9 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from outreach import audit
-from outreach.catalog import borough as borough_of
-from outreach.catalog import language as language_of
-from outreach.catalog import material as material_of
+from outreach.catalog import borough_of, language_of, material_of
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import InvalidInput, NotFound
 from outreach.inventory.ledger import _text, _unit

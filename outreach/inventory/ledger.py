@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from outreach import audit
-from outreach.catalog import language as language_of
-from outreach.catalog import material as material_of
+from outreach.catalog import language_of, material_of
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import InvalidInput, NotFound, OutOfStock
 from outreach.models import Location, StockBalance, StockMovement, StockUnit

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from outreach.catalog import borough as borough_of
-from outreach.catalog import language as language_of
-from outreach.catalog import parse_language
+from outreach.catalog import borough_of, language_of, parse_language
 from outreach.errors import InvalidInput
 from outreach.organizations.addresses import clean_zip, require_nyc_zip
 from outreach.quantities import parse_quantity

@@ -11,9 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
-from outreach.catalog import borough as borough_of
-from outreach.catalog import district_label
-from outreach.catalog import language as language_of
+from outreach.catalog import borough_of, district_label, language_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
 from outreach.models import Organization, OrganizationLanguage

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from outreach.catalog import material as material_of
+from outreach.catalog import material_of
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import NotFound
 from outreach.models import (

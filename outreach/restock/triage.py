@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
-from outreach.catalog import material as material_of
+from outreach.catalog import material_of
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
 from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment, StockUnit

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
-from outreach.catalog import material as material_of
+from outreach.catalog import material_of
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound
 from outreach.models import (

@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach import organizations
-from outreach.catalog import LANGUAGE_CODES, MATERIALS
-from outreach.catalog import language as language_of
+from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
 from outreach.db import SessionFactory
 from outreach.restock import links as restock_links
 from outreach.restock import submission as restock

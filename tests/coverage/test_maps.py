@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from branca.colormap import ColorMap
 
-from outreach.catalog import language
+from outreach.catalog import language_of
 from outreach.coverage import gaps as coverage
 from outreach.coverage import maps, need
 
@@ -195,7 +195,7 @@ def test_marker_languages_do_not_depend_on_how_they_are_spelled(dtype):
     spellings = ["zh es", "es, zh", "es  zh ", "", None, "xx"]
     frame = pd.concat([directory_frame().iloc[[0]]] * len(spellings), ignore_index=True)
     frame["languages"] = pd.Series(spellings, dtype=dtype)
-    both = f"{language('es').english}, {language('zh').english}"  # sorted by code
+    both = f"{language_of('es').english}, {language_of('zh').english}"  # sorted by code
     texts = lookup_texts(frame, "languages", 5)
     assert texts == [both] * 3 + ["", "", "xx"]  # unknown codes as typed
     (layer,) = marker_layers(maps.directory_map(frame))

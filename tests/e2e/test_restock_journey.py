@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from outreach import i18n, inventory
-from outreach.catalog import MATERIALS, district_label
-from outreach.catalog import language as language_of
+from outreach.catalog import MATERIALS, district_label, language_of
 from tests.e2e.conftest import (
     PHONE,
     choose,
