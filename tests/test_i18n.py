@@ -54,7 +54,11 @@ def test_status_material_and_item_labels_exist_everywhere():
 
 
 def test_every_key_used_in_the_code_exists():
-    sources = [ROOT / "pages" / "restock.py", *sorted((ROOT / "outreach").glob("restock*.py"))]
+    sources = [
+        ROOT / "pages" / "restock.py",
+        *sorted((ROOT / "outreach" / "restock").glob("*.py")),
+        *sorted((ROOT / "outreach" / "ui").glob("restock*.py")),
+    ]
     pattern = re.compile(
         r"""["']((?:page|form|confirm|done|history|status|token|error|poster|language)\.[a-z_.]+)["']"""
     )
