@@ -5,7 +5,8 @@
   audited transaction, placing the organization in its borough and community district on every save;
 - `listing`: the reads (search and filters, pickers, export), contact details only on request;
 - `addresses`: address keys and New York City ZIP codes;
-- `geocoding`: addresses to coordinates (Nominatim, ZIP-centroid fallback, fake) and their cache;
+- `geocoding`: addresses to coordinates (Nominatim, ZIP-centroid fallback, fake);
+- `geocode_cache`: the cache in front of any geocoder (no address looked up twice, imports resume);
 - `areas`: borough and community district by point-in-polygon;
 - `csv_import`: the CSV template, validation, preview, all-or-nothing import, resumable geocoding.
 """

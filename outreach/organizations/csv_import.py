@@ -30,7 +30,8 @@ from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations import areas
 from outreach.organizations.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import TEMPLATE_COLUMNS, clean_fields
-from outreach.organizations.geocoding import Geocoder, Progress, cache_key, cached_entries, geocode_many
+from outreach.organizations.geocode_cache import cache_key, cached_entries, geocode_many
+from outreach.organizations.geocoding import Geocoder, Progress
 from outreach.organizations.records import apply_area, snapshot
 
 REQUIRED_COLUMNS = ("name", "address", "zip_code", "languages")

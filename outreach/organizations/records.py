@@ -22,7 +22,8 @@ from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations import areas
 from outreach.organizations.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import clean_fields, clean_latitude, clean_longitude
-from outreach.organizations.geocoding import Geocoder, GeocodeResult, geocode_cached
+from outreach.organizations.geocode_cache import geocode_cached
+from outreach.organizations.geocoding import Geocoder, GeocodeResult
 from outreach.shipments import totals as _shipment_totals  # noqa: F401
 
 # Columns copied into the audit trail (contact details included: the trail is staff-only, see audit.py).

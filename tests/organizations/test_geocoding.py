@@ -13,13 +13,12 @@ from outreach.errors import GeocodingError
 from outreach.models import GeocodeCacheEntry
 from outreach.organizations import areas, geocoding
 from outreach.organizations.addresses import zip_place
+from outreach.organizations.geocode_cache import geocode_cached, geocode_many
 from outreach.organizations.geocoding import (
     FakeGeocoder,
     FallbackGeocoder,
     NominatimGeocoder,
     ZipCentroidGeocoder,
-    geocode_cached,
-    geocode_many,
     make_geocoder,
 )
 
