@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from pathlib import Path
+from urllib.parse import urlparse
 
 import folium
 import pandas as pd
 import pytest
 from branca.colormap import ColorMap
+from folium.elements import JSCSSMixin
 
-from outreach.catalog import language_of
 from outreach.coverage import gaps as coverage
-from outreach.coverage import maps, need
+from outreach.coverage import maps, markers, need
+from tests.coverage.test_markers import EVIL, directory_frame
 
-EVIL = "<script>alert(1)</script>"
-
-
-def directory_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (1, EVIL, 40.75, -73.99, "Manhattan", 104, "active", ["es", "en"]),
-            (2, "Bethel & Sons 'Chapel'", 40.65, -73.95, "Brooklyn", None, "paused", "ht"),
-            (3, "No Coordinates Church", None, None, "Queens", 404, "active", "es"),
-            (4, "Paris Mosque", 48.85, 2.35, None, None, "active", "fr"),  # not in NYC: a bad geocode
-        ],
-        columns=[
-            "id",
-            "name",
-            "latitude",
-            "longitude",
-            "borough",
-            "community_district",
-            "status",
-            "languages",
-        ],
-    ).astype({"community_district": "Int64"})
+ROOT = Path(__file__).resolve().parents[2]
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# The tiles' attribution: a link the person may follow, not something the map loads.
+ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 
 
 def marker_layers(fmap: folium.Map) -> list:
@@ -48,37 +32,18 @@ def choropleth_features(fmap: folium.Map) -> list[dict]:
     return layer.data["features"]
 
 
+def legends(fmap: folium.Map) -> list[str]:
+    """The markup of each legend box, as the browser puts it in the page."""
+    return [json.loads(child.markup) for child in fmap._children.values() if isinstance(child, maps._Legend)]
+
+
+def layer_control(fmap: folium.Map) -> folium.LayerControl:
+    (control,) = [child for child in fmap._children.values() if isinstance(child, folium.LayerControl)]
+    return control
+
+
 def payload(layer) -> list:
     return json.loads(layer.payload)
-
-
-def test_directory_map_escapes_names_and_skips_rows_without_coordinates():
-    fmap = maps.directory_map(directory_frame())
-    html = fmap.get_root().render()
-    assert EVIL not in html
-    assert "<script>alert" not in html
-    # Escaped in Python (&lt;) and then made script-safe (\u0026): never raw markup.
-    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html
-    (layer,) = marker_layers(fmap)
-    rows = payload(layer)
-    assert len(rows) == 2  # no coordinates / outside NYC are skipped
-    assert maps.decode_row(rows[0]) == pytest.approx((40.75, -73.99), abs=1e-9)
-    assert rows[0][2] == 0 and rows[1][2] == 1  # active, paused
-    assert rows[0][3] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert rows[1][3] == "Bethel &amp; Sons &#x27;Chapel&#x27;"
-    lookup = json.loads(layer.lookup)
-    assert lookup["districts"][rows[0][4]] == "MN 04"
-    assert lookup["districts"][rows[1][4]] == "Brooklyn"
-    assert lookup["languages"][rows[0][5]] == "English, Spanish"
-    assert set(maps.not_on_map(directory_frame())["id"]) == {3, 4}
-    assert any(isinstance(child, folium.LayerControl) for child in fmap._children.values())
-
-
-def test_directory_map_with_no_organizations():
-    empty = directory_frame().iloc[0:0]
-    fmap = maps.directory_map(empty)
-    assert payload(marker_layers(fmap)[0]) == []
-    assert "var data = []" in fmap.get_root().render()
 
 
 def coverage_inputs(metric: str, language: str | None = "bn"):
@@ -100,7 +65,7 @@ def coverage_inputs(metric: str, language: str | None = "bn"):
     return values, orgs, labels
 
 
-def build(metric: str, language: str | None = "bn") -> folium.Map:
+def build(metric: str, language: str | None = "bn", caption: str | None = None) -> folium.Map:
     values, orgs, labels = coverage_inputs(metric, language)
     return maps.coverage_map(
         values,
@@ -108,9 +73,39 @@ def build(metric: str, language: str | None = "bn") -> folium.Map:
         borough_outlines=need.boundaries("borough"),
         organizations=orgs,
         metric=metric,
-        caption=f"Bangla: {metric}",
+        caption=caption or f"Bangla: {metric}",
         area_labels=labels,
     )
+
+
+def test_directory_map_escapes_names_and_skips_rows_without_coordinates():
+    fmap = maps.directory_map(directory_frame())
+    html = fmap.get_root().render()
+    assert EVIL not in html
+    assert "<script>alert" not in html
+    # Escaped in Python (&lt;) and then made script-safe (\u0026): never raw markup.
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html
+    (layer,) = marker_layers(fmap)
+    rows = payload(layer)
+    assert len(rows) == 2  # no coordinates / outside NYC are skipped
+    assert markers.decode_row(rows[0]) == pytest.approx((40.75, -73.99), abs=1e-9)
+    assert rows[0][2] == 0 and rows[1][2] == 1  # active, paused
+    assert rows[0][3] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert rows[1][3] == "Bethel &amp; Sons &#x27;Chapel&#x27;"
+    lookup = json.loads(layer.lookup)
+    assert lookup["districts"][rows[0][4]] == "MN 04"
+    assert lookup["districts"][rows[1][4]] == "Brooklyn"
+    assert lookup["languages"][rows[0][5]] == "English, Spanish"
+    assert set(maps.not_on_map(directory_frame())["id"]) == {3, 4}
+    (legend,) = legends(fmap)
+    assert "Organizations" in legend and "Active" in legend and "Paused" in legend
+
+
+def test_directory_map_with_no_organizations():
+    empty = directory_frame().iloc[0:0]
+    fmap = maps.directory_map(empty)
+    assert payload(marker_layers(fmap)[0]) == []
+    assert "var data = []" in fmap.get_root().render()
 
 
 def test_coverage_map_has_choropleth_outlines_markers_legends_and_layer_control():
@@ -120,13 +115,24 @@ def test_coverage_map_has_choropleth_outlines_markers_legends_and_layer_control(
     assert [layer.layer_name for layer in geojson] == ["Bangla: coverage", "Borough outlines"]
     assert len(geojson[0].data["features"]) == 59 and len(geojson[1].data["features"]) == 5
     assert len(marker_layers(fmap)) == 1
-    colormaps = [child for child in children if isinstance(child, ColorMap)]
-    assert len(colormaps) == 1 and colormaps[0].caption == "Bangla: coverage"
-    assert any(isinstance(child, folium.LayerControl) for child in children)
+    scale, categories = legends(fmap)
+    assert "Bangla: coverage" in scale and "linear-gradient" in scale and "No data" in scale
+    for category in markers.REQUEST_STATUS.values():
+        assert category.label in categories
     html = fmap.get_root().render()
-    assert "Bangla: coverage" in html and "kyr-legend" in html
-    for category in maps.REQUEST_STATUS.values():
-        assert category.label in html
+    assert "kyr-legend" in html
+    # branca's colour scale is an SVG 450 px wide that cut long titles off; the legend is HTML now.
+    assert not any(isinstance(child, ColorMap) for child in children) and "d3.min.js" not in html
+
+
+@pytest.mark.parametrize("metric", ["coverage", "gap", "deserts"])
+def test_legend_titles_are_whole_and_wrap(metric):
+    caption = f"All languages: {coverage.METRIC_LABELS[metric]}"  # the longest titles the page makes
+    fmap = build(metric, language=None, caption=caption)
+    scale, _ = legends(fmap)
+    assert f">{caption}</div>" in scale  # the full title, in a block that wraps
+    box = next(child for child in fmap._children.values() if isinstance(child, maps._Legend))
+    assert "max-width: 260px" in json.loads(box.style)  # a box that grows downwards, not a fixed-size drawing
 
 
 def test_coverage_map_colours_and_tooltips():
@@ -152,95 +158,119 @@ def test_coverage_map_markers_are_coloured_by_request_status_and_escaped():
     rows = payload(layer)
     lookup = json.loads(layer.lookup)
     assert [lookup["categories"][row[2]][0] for row in rows] == ["Waiting (request open)", "In transit"]
-    html = fmap.get_root().render()
-    assert EVIL not in html
-    # The gap legend is diverging and symmetric around zero.
-    colormap = next(child for child in fmap._children.values() if isinstance(child, ColorMap))
-    assert colormap.vmin == -colormap.vmax
+    assert EVIL not in fmap.get_root().render()
 
 
-def test_deserts_and_all_languages_and_no_data():
-    deserts = build("deserts", language=None)
-    colormap = next(child for child in deserts._children.values() if isinstance(child, ColorMap))
-    assert colormap.vmin == 0 and colormap.vmax >= 1
-    english = build("coverage", language="en")  # no LEP figure: every area is "no data"
-    features = choropleth_features(english)
-    assert {f["properties"]["fill"] for f in features} == {maps.NO_DATA_COLOUR}
+def test_gap_legend_is_symmetric_around_zero():
+    values, _, _ = coverage_inputs("gap")
+    reach = coverage.format_number(values["value"].abs().max(), decimals=0)
+    scale, _ = legends(build("gap"))
+    ticks = re.findall(r"<span>([^<]*)</span>", scale)
+    assert ticks == [f"-{reach}", "0", reach]
+    assert "ahead of the fair share" in scale
 
 
-def test_payload_stays_compact():
-    many = pd.concat([directory_frame().iloc[[1]]] * 1000, ignore_index=True).assign(
-        id=range(1000), name="Harbor Street Community Church"
-    )
-    html = maps.directory_map(many).get_root().render()
-    match = re.search(r"var data = (\[.*?\]\]);", html, re.S)
-    assert match is not None
-    assert len(match.group(1)) / 1000 < 55  # bytes per organization (the name is 30 of them)
-
-
-def test_long_names_are_shortened_in_tooltips():
-    frame = directory_frame().iloc[[0]].assign(name="A" * 300)
-    row = payload(marker_layers(maps.directory_map(frame))[0])[0]
-    assert len(row[3]) == maps.MAX_TOOLTIP_NAME and row[3].endswith("…")
-
-
-def lookup_texts(frame: pd.DataFrame, table: str, column: int) -> list[str]:
-    (layer,) = marker_layers(maps.directory_map(frame))
-    lookup = json.loads(layer.lookup)
-    return [lookup[table][row[column]] for row in payload(layer)]
-
-
-@pytest.mark.parametrize("dtype", ["object", "str"])
-def test_marker_languages_do_not_depend_on_how_they_are_spelled(dtype):
-    spellings = ["zh es", "es, zh", "es  zh ", "", None, "xx"]
-    frame = pd.concat([directory_frame().iloc[[0]]] * len(spellings), ignore_index=True)
-    frame["languages"] = pd.Series(spellings, dtype=dtype)
-    both = f"{language_of('es').english}, {language_of('zh').english}"  # sorted by code
-    texts = lookup_texts(frame, "languages", 5)
-    assert texts == [both] * 3 + ["", "", "xx"]  # unknown codes as typed
-    (layer,) = marker_layers(maps.directory_map(frame))
-    assert json.loads(layer.lookup)["languages"] == ["", both, "xx"]  # each text once
-    with_list = frame.astype({"languages": "object"})
-    with_list.at[5, "languages"] = ["zh", "es"]  # unhashable: read row by row, same texts
-    assert lookup_texts(with_list, "languages", 5)[5] == both
-
-
-def test_marker_places_prefer_the_district_then_the_borough():
-    frame = pd.concat([directory_frame().iloc[[0]]] * 5, ignore_index=True)
-    frame["community_district"] = pd.array([312, None, None, 312, None], dtype="Int64")
-    frame["borough"] = ["Queens", "Queens", None, None, "<i>Bronx</i>"]
-    assert lookup_texts(frame, "districts", 4) == ["BK 12", "Queens", "", "BK 12", "&lt;i&gt;Bronx&lt;/i&gt;"]
-
-
-def test_unknown_statuses_are_drawn_as_other():
-    frame = directory_frame().iloc[[0, 1]].assign(status=["closed", None])
-    assert lookup_texts(frame, "categories", 2) == [["Other", "#666666"]] * 2
-
-
-@pytest.mark.parametrize("name", ["{{ 7*7 }}", "{% if %}x", "{# note #}", "{{ lipsum.__globals__ }}"])
-def test_template_syntax_in_names_stays_text(name):
-    frame = directory_frame().iloc[[0]].assign(name=name)
-    fmap = maps.directory_map(frame)
-    rendered = fmap.get_root().render()  # a Jinja tag here used to be evaluated (or fail) on the server
-    match = re.search(r"var data = (\[.*?\]\]);", rendered, re.S)
-    assert match is not None
-    assert json.loads(match.group(1))[0][3] == name  # what the browser reads: the name as typed
-    assert "{{" not in match.group(1) and "{%" not in match.group(1) and "{#" not in match.group(1)
-
-
-def test_names_with_json_and_script_specials_reach_the_browser_as_typed():
-    names = [
-        'say "hi"',
-        "back\\slash\\",
-        "tab\there\nnewline",
-        "line\u2028sep\u2029",
-        "</script><!--",
-        "é 中文 ☃",
+@pytest.mark.parametrize("language", [None, "bn"])
+def test_deserts_are_yes_or_no(language):
+    fmap = build("deserts", language=language)
+    values, _, _ = coverage_inputs("deserts", language)
+    by_area = dict(zip(values["area"], values["value"], strict=False))
+    for feature in choropleth_features(fmap):
+        value = by_area.get(feature["properties"]["area"])
+        expected = (
+            maps.NO_DATA_COLOUR
+            if value is None or pd.isna(value)
+            else maps.DESERT_COLOURS[1]
+            if value >= 1
+            else maps.DESERT_COLOURS[0]
+        )
+        assert feature["properties"]["fill"] == expected
+    if language is None:  # an area can be a desert for several languages: still one "yes" colour
+        assert values["value"].max() > 1
+    else:
+        assert {f["properties"]["fill"] for f in choropleth_features(fmap)} >= set(maps.DESERT_COLOURS)
+    scale, _ = legends(fmap)
+    assert "linear-gradient" not in scale and "0.0" not in scale  # no 0.0-1.0 colour scale
+    swatches = re.findall(r"background: (#\w+);[^>]*></span>([^<]*)</div>", scale)
+    assert swatches == [
+        (maps.DESERT_COLOURS[1], "Yes"),
+        (maps.DESERT_COLOURS[0], "No"),
+        (maps.NO_DATA_COLOUR, "No data"),
     ]
-    frame = pd.concat([directory_frame().iloc[[0]]] * len(names), ignore_index=True).assign(name=names)
-    fmap = maps.directory_map(frame)
-    (layer,) = marker_layers(fmap)
-    assert [row[3] for row in payload(layer)] == [html.escape(name) for name in names]
-    assert "\u2028" not in layer.payload and "</" not in layer.payload
-    assert "é 中文 ☃" in layer.payload  # non-ASCII travels as UTF-8, not \\u escapes (payload size)
-    assert "</script><!--" not in fmap.get_root().render()
+
+
+def test_english_has_no_data_anywhere():
+    english = build("coverage", language="en")  # no LEP figure: every area is "no data"
+    assert {f["properties"]["fill"] for f in choropleth_features(english)} == {maps.NO_DATA_COLOUR}
+
+
+@pytest.mark.parametrize("which", ["directory", "coverage"])
+def test_layer_control_starts_collapsed(which):
+    fmap = maps.directory_map(directory_frame()) if which == "directory" else build("coverage")
+    assert layer_control(fmap).options["collapsed"] is True
+    assert '"collapsed": true' in fmap.get_root().render()
+
+
+def _elements(element):
+    yield element
+    for child in element._children.values():
+        yield from _elements(child)
+
+
+@pytest.mark.parametrize("which", ["directory", "coverage"])
+def test_maps_load_only_the_apps_own_assets(which):
+    fmap = maps.directory_map(directory_frame()) if which == "directory" else build("deserts", language=None)
+    html = fmap.get_root().render()
+    loaded = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html) + re.findall(
+        r'<link[^>]*\shref="([^"]+)"', html
+    )
+    # streamlit-folium (the directory page) does not read the HTML: it loads each element's default_js/css.
+    mixins = [element for element in _elements(fmap) if isinstance(element, JSCSSMixin)]
+    asked = [url for element in mixins for _, url in [*element.default_js, *element.default_css]]
+    assert {f"{maps.LEAFLET_URL}/leaflet.js", f"{markers.MARKERCLUSTER_URL}/leaflet.markercluster.js"} <= set(
+        loaded
+    )
+    assert set(asked) == set(loaded)
+    for url in loaded:
+        assert url.startswith("/app/static/vendor/"), url
+        assert (ROOT / "static" / url.removeprefix("/app/static/")).is_file(), url  # served by Streamlit
+    # The only outside address: the background tiles (and the attribution link under them).
+    outside = {url.rstrip("\\") for url in re.findall(r"https?://[^\s\"'<>)]+", html)}
+    assert outside == {TILE_URL, ATTRIBUTION_URL}
+    assert {urlparse(url).hostname for url in outside} <= {"tile.openstreetmap.org", "www.openstreetmap.org"}
+
+
+def test_leaflet_css_finds_its_images():
+    """The collapsed layer control is an icon from leaflet.css's images/ folder: it must be there."""
+    css = (ROOT / "static" / maps.LEAFLET_URL.removeprefix("/app/static/") / "leaflet.css").read_text()
+    for image in re.findall(r"url\((images/[^)]+)\)", css):
+        assert (ROOT / "static" / maps.LEAFLET_URL.removeprefix("/app/static/") / image).is_file(), image
+
+
+def test_static_serving_is_on():
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert re.search(r"^enableStaticServing\s*=\s*true", config, re.M)
+
+
+@pytest.mark.parametrize(
+    ("which", "message"), [("directory", maps.TILES_FAILED), ("coverage", maps.TILES_FAILED_WITH_AREAS)]
+)
+def test_a_notice_says_when_the_background_cannot_load(which, message):
+    fmap = maps.directory_map(directory_frame()) if which == "directory" else build("coverage")
+    html = fmap.get_root().render()
+    assert 'layer.on("tileerror", show)' in html
+    assert json.dumps(message) in html
+
+
+def test_streamlit_folium_draws_the_markers_legends_and_notice():
+    """The directory page hands the map to streamlit-folium, which runs each element's `script` macro itself
+    instead of the rendered page: the marker layer must be among them, under the name the layer control uses."""
+    from streamlit_folium import _get_map_string
+
+    fmap = maps.directory_map(directory_frame())
+    fmap.get_root().render()
+    script = _get_map_string(fmap)
+    assert script.count("L.markerClusterGroup(") == 1
+    (defined,) = re.findall(r"var (fast_marker_cluster_\w+) = \(function", script)
+    assert f'"Organizations" : {defined},' in script  # the layer control's overlay exists
+    assert "kyr-legend" in script and "tileerror" in script

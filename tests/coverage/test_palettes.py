@@ -1,4 +1,4 @@
-"""Colour-blind-safe colours on the maps (outreach/coverage/maps.py) and the dashboard chart (pages/dashboard.py).
+"""Colour-blind-safe colours on the maps (outreach/coverage/maps.py, markers.py) and the dashboard chart (pages/dashboard.py).
 
 Every palette must come from a set designed for colour-vision deficiency (Okabe-Ito for categories,
 ColorBrewer's colour-blind-safe schemes and viridis-family scales for numbers), and the ordered scales must
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outreach.coverage import maps
+from outreach.coverage import maps, markers
 
 # Okabe & Ito (2008), "Color Universal Design": the eight colours, plus neutral greys.
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
@@ -43,11 +43,11 @@ def _monotonic(values: list[float]) -> bool:
 
 
 def test_marker_categories_use_okabe_ito_colours_and_neutral_greys():
-    categories = [*maps.ORGANIZATION_STATUS.values(), *maps.REQUEST_STATUS.values()]
+    categories = [*markers.ORGANIZATION_STATUS.values(), *markers.REQUEST_STATUS.values()]
     assert {_upper(c.colour) for c in categories} <= OKABE_ITO | GREYS
     assert _upper(maps.NO_DATA_COLOUR) in GREYS
     # The request states a coordinator must tell apart are distinct colours, not shades of one.
-    assert len({c.colour for c in maps.REQUEST_STATUS.values()}) == len(maps.REQUEST_STATUS)
+    assert len({c.colour for c in markers.REQUEST_STATUS.values()}) == len(markers.REQUEST_STATUS)
 
 
 def test_gap_scale_is_colour_blind_safe_puor_and_diverges_in_lightness():
@@ -65,14 +65,19 @@ def test_desert_scale_is_ylorrd_ordered_by_lightness():
     assert _monotonic([_luminance(c) for c in deserts])
 
 
-@pytest.mark.parametrize("metric", ["coverage", "gap", "deserts"])
+@pytest.mark.parametrize("metric", ["coverage", "gap"])
 def test_choropleth_colours_follow_the_palettes(metric):
-    colormap = maps._colormap(pd.Series([0.0, 5.0, 10.0]), metric, "caption")
-    samples = [colormap(v) for v in (0.0, 5.0, 10.0)]
+    colour = maps._scale(pd.Series([0.0, 5.0, 10.0]), metric).colour
+    samples = [colour(v) for v in (0.0, 5.0, 10.0)]
     assert len(set(samples)) == 3  # the scale separates low, middle and high
     if metric == "coverage":  # viridis: dark purple for none, yellow for the most
         assert samples[0].lower().startswith("#44")
         assert _monotonic([_luminance(s[:7]) for s in samples])
+
+
+def test_deserts_are_two_colours_yes_and_no():
+    colour = maps._scale(pd.Series([0.0, 1.0, 3.0]), "deserts").colour
+    assert [colour(v) for v in (0.0, 1.0, 3.0)] == [maps.DESERT_COLOURS[0], *[maps.DESERT_COLOURS[1]] * 2]
 
 
 def test_dashboard_heatmap_uses_a_perceptually_uniform_scheme():

@@ -197,8 +197,8 @@ def test_organizer_sees_the_delivery_counted_on_the_coverage_map(page, server, j
     assert _number(after["in_transit_text"]) == _number(
         before["in_transit_text"]
     )  # delivered, not on the way
-    # The map is really drawn: the CDN scripts are served from tests/e2e/assets (see conftest.offline_web).
-    # Map tiles cannot load offline, so the districts sit on a blank background.
+    # The map is really drawn: the app serves Leaflet itself (static/vendor). Map tiles cannot load offline
+    # (conftest.offline_web), so the districts sit on a blank background under a notice that says so.
     drawn = page.frame_locator("[data-testid='stIFrame']")
     drawn.locator(".leaflet-container").wait_for()
     expect(drawn.locator("path.leaflet-interactive")).not_to_have_count(0)
