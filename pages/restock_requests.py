@@ -13,6 +13,7 @@ from outreach.accounts.auth import STAFF
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, MATERIALS, language_of
 from outreach.config import settings
 from outreach.models import REQUEST_STATUSES
+from outreach.restock import fulfilment as restock_fulfilment
 from outreach.restock import queue as restock_queue
 from outreach.restock import triage as restock_triage
 from outreach.ui import restock_panels, state
@@ -264,7 +265,7 @@ def show_make_shipment(detail: dict) -> None:
         make = st.form_submit_button("Create the shipment from the approved lines", type="primary")
     if make:
         run_write(
-            lambda: restock_triage.create_shipment_from_request(
+            lambda: restock_fulfilment.create_shipment_from_request(
                 sessions, request_id=detail["request_id"], actor=actor, note=note or None
             ),
             success=f"Draft shipment created for {detail['reference']}. Continue on the Shipments page.",

@@ -8,6 +8,7 @@ from outreach.config import settings
 from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import parse_quantity
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.ui import state
 from outreach.ui.documents import shipment_document_buttons
@@ -31,14 +32,14 @@ def load_shipments(
     limit: int,
     offset: int,
 ):
-    return shipments.shipments(
+    return shipment_reads.shipments(
         get_sessions(), status=status, borough=borough, language=language_code, limit=limit, offset=offset
     )
 
 
 def export_shipments(status: str | None, borough: str | None, language_code: str | None) -> bytes:
     """Every matching shipment, built only when the button is pressed (not on every rerun)."""
-    frame = shipments.shipments(
+    frame = shipment_reads.shipments(
         get_sessions(), status=status, borough=borough, language=language_code, limit=None
     )
     return csv_bytes(frame)
@@ -46,7 +47,7 @@ def export_shipments(status: str | None, borough: str | None, language_code: str
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def load_lines(database_url: str, shipment_id: int):
-    return shipments.shipment_lines(get_sessions(), shipment_id)
+    return shipment_reads.shipment_lines(get_sessions(), shipment_id)
 
 
 st.title("Shipments")

@@ -15,6 +15,7 @@ from outreach import inventory, organizations
 from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.demo import Reference
 from outreach.errors import Conflict, OutOfStock
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 
 ACTOR = "tester"
@@ -138,7 +139,7 @@ def test_threads_ship_the_last_units(sessions, ref, organization):
     _assert_refusals_are_clear(outcomes, "Flyer · Urdu")
     assert _on_hand(sessions, ur, ref.main_depot) == 0
     shipped = [sid for sid, outcome in zip(ids, outcomes, strict=True) if outcome == "ok"]
-    statuses = shipments.shipments(sessions).set_index("shipment_id")["status"]
+    statuses = shipment_reads.shipments(sessions).set_index("shipment_id")["status"]
     assert sorted(statuses[statuses == "shipped"].index) == sorted(shipped)
     assert (statuses[~statuses.index.isin(shipped)] == "packed").all()
     bangla_shipped = sum(1 for sid in shipped if bn in dict(zip(ids, lines, strict=True))[sid])
@@ -181,7 +182,7 @@ def test_processes_ship_the_last_units_and_one_shipment_twice(sessions, ref, org
     assert _on_hand(sessions, ur, ref.main_depot) == 0
     ledger = inventory.movements(sessions, kind="shipment")
     assert ledger["quantity"].tolist() == [-25]
-    statuses = shipments.shipments(sessions).set_index("shipment_id")["status"]
+    statuses = shipment_reads.shipments(sessions).set_index("shipment_id")["status"]
     assert sorted(statuses) == ["packed", "shipped"]
     _assert_consistent(sessions)
 

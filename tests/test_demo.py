@@ -16,7 +16,7 @@ from outreach.accounts import auth
 from outreach.db import is_empty, make_engine, make_sessions
 from outreach.demo import CAMPAIGN_PIECES, DEMO_USERS, load_demo, print_run_plan
 from outreach.models import ShipmentLine, StockUnit
-from outreach.shipments import steps as shipments
+from outreach.shipments import reads as shipment_reads
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVEL_COLUMNS = ["material", "language", "edition", "on_hand", "reserved", "available"]
@@ -37,7 +37,7 @@ def run_demo_command(url: str, *, demo_data: str = "1") -> subprocess.CompletedP
 def fingerprint(sessions) -> tuple[pd.DataFrame, list[str], pd.Series]:
     levels = inventory.stock_levels(sessions)[LEVEL_COLUMNS].astype({"on_hand": int, "reserved": int})
     names = sorted(organizations.organization_choices(sessions, active_only=False)["name"])
-    statuses = shipments.shipments(sessions)["status"].value_counts().sort_index()
+    statuses = shipment_reads.shipments(sessions)["status"].value_counts().sort_index()
     return levels.reset_index(drop=True), names, statuses
 
 
@@ -54,7 +54,7 @@ def test_demo_load_is_deterministic_and_consistent(sessions, tmp_path):
 
     received = inventory.movements(sessions, kind="receipt", limit=10_000)["quantity"].sum()
     assert 31_000 <= received <= 33_000
-    statuses = set(shipments.shipments(sessions, limit=10_000)["status"])
+    statuses = set(shipment_reads.shipments(sessions, limit=10_000)["status"])
     assert statuses == {"draft", "packed", "shipped", "delivered", "cancelled"}
     choices = organizations.organization_choices(sessions, active_only=False)
     assert 280 <= len(choices) <= 320 and choices["name"].is_unique

@@ -43,6 +43,7 @@ from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
 from outreach.restock import triage
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.shipments import totals as shipment_totals
 from outreach.ui.widgets import csv_bytes, escape_markdown
@@ -238,7 +239,7 @@ def test_every_typed_field_is_stored_and_read_back_exactly(sessions, ref, seeded
     assert {PAYLOADS["md_link"], PAYLOADS["svg"], PAYLOADS["img"]} <= set(ledger["reason"].dropna())
     assert PAYLOADS["md_image"] in set(inventory.locations(sessions)["name"])
 
-    listed = shipments.shipments(sessions).set_index("shipment_id")
+    listed = shipment_reads.shipments(sessions).set_index("shipment_id")
     assert listed.loc[seeded.shipments[0], "note"] == PAYLOADS["script"]
     assert listed.loc[seeded.shipments[1], "cancel_reason"] == PAYLOADS["md_bold"]
 
@@ -403,7 +404,7 @@ def test_every_export_defuses_the_formula_and_keeps_the_rest_as_typed(sessions, 
         "directory": organizations.export_frame(sessions, include_contacts=True),
         "restock": restock_queue.export_frame(sessions),
         "ledger": inventory.movements(sessions, limit=None),
-        "shipments": shipments.shipments(sessions, limit=None),
+        "shipments": shipment_reads.shipments(sessions, limit=None),
         "audit": audit.history(sessions, limit=5_000),
         "users": accounts.user_table(sessions),
     }

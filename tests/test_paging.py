@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach import inventory, organizations
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.ui.paging import Page
 from tests.conftest import ACTOR
@@ -30,16 +31,16 @@ def test_shipments_page_newest_first_with_offset_and_no_limit(sessions, ref):
         for n in range(5)
     ]
     newest_first = list(reversed(made))
-    assert shipments.shipments(sessions, limit=2)["shipment_id"].tolist() == newest_first[:2]
-    second = shipments.shipments(sessions, limit=2, offset=2)
+    assert shipment_reads.shipments(sessions, limit=2)["shipment_id"].tolist() == newest_first[:2]
+    second = shipment_reads.shipments(sessions, limit=2, offset=2)
     assert second["shipment_id"].tolist() == newest_first[2:4]
     assert second["units"].tolist() == [150, 100]  # each page sums its own shipments' lines
-    assert shipments.shipments(sessions, limit=2, offset=4)["shipment_id"].tolist() == newest_first[4:]
-    assert shipments.shipments(sessions, limit=None)["shipment_id"].tolist() == newest_first
-    assert shipments.shipments(sessions, language="bn", limit=1, offset=1)["shipment_id"].tolist() == [
+    assert shipment_reads.shipments(sessions, limit=2, offset=4)["shipment_id"].tolist() == newest_first[4:]
+    assert shipment_reads.shipments(sessions, limit=None)["shipment_id"].tolist() == newest_first
+    assert shipment_reads.shipments(sessions, language="bn", limit=1, offset=1)["shipment_id"].tolist() == [
         made[3]
     ]
-    assert shipments.shipments(sessions, borough="Bronx", limit=None).empty
+    assert shipment_reads.shipments(sessions, borough="Bronx", limit=None).empty
 
 
 def test_ledger_history_pages(sessions, ref):
@@ -61,11 +62,13 @@ def test_recipients_search_active_organizations_by_name_or_address(sessions):
         sessions, organization_id=paused, reason="closed for repairs", actor=ACTOR
     )
 
-    assert shipments.recipients(sessions, search="lantern")["id"].tolist() == [lantern]  # paused: not offered
-    assert shipments.recipients(sessions, search="  CEDAR park ")["id"].tolist() == [
+    assert shipment_reads.recipients(sessions, search="lantern")["id"].tolist() == [
+        lantern
+    ]  # paused: not offered
+    assert shipment_reads.recipients(sessions, search="  CEDAR park ")["id"].tolist() == [
         cedar
     ]  # folded like the directory
-    assert set(shipments.recipients(sessions, search="")["id"]) == {lantern, cedar}
-    assert len(shipments.recipients(sessions, search="", limit=1)) == 1
-    assert shipments.recipients(sessions, search="100%_").empty  # LIKE wildcards are matched literally
-    assert shipments.recipient_count(sessions) == 2
+    assert set(shipment_reads.recipients(sessions, search="")["id"]) == {lantern, cedar}
+    assert len(shipment_reads.recipients(sessions, search="", limit=1)) == 1
+    assert shipment_reads.recipients(sessions, search="100%_").empty  # LIKE wildcards are matched literally
+    assert shipment_reads.recipient_count(sessions) == 2

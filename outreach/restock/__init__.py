@@ -3,7 +3,8 @@
 - `links`: private restock links (hashed tokens), QR codes, the HTML poster;
 - `submission`: a request through a link or by a coordinator (idempotent, rate-limited);
 - `triage`: claim, approve (reserve stock), substitute, reject, cancel;
-- `fulfilment`: the only writer of a request's status once stock moves (fulfil once, shipped, delivered);
+- `fulfilment`: a shipment once per request, then the only writer of the request's status as that shipment
+  is shipped, delivered or cancelled (it hears the shipment events);
 - `queue`: reads for the coordinators' queue, a leader's own list, the CSV export;
 - `demo`: demo requests at every stage, through the same verbs.
 """

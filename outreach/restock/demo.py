@@ -17,10 +17,10 @@ from outreach.catalog import MATERIALS
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import OutOfStock, OutreachError
 from outreach.models import RestockRequest
+from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
-from outreach.restock import triage
 from outreach.shipments import steps as shipments
 
 DEMO_COORDINATOR = "demo-coordinator"
@@ -151,7 +151,7 @@ def _advance(sessions: SessionFactory, request_id: int, stage: str, depots: list
     _approve_what_we_can(sessions, request_id, depots, who)
     if stage == "approved":
         return
-    shipment_id = triage.create_shipment_from_request(sessions, request_id=request_id, actor=who)
+    shipment_id = fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=who)
     steps = {"fulfilling": 1, "shipped": 2, "delivered": 3}[stage]
     for step in (shipments.pack_shipment, shipments.ship_shipment, shipments.deliver_shipment)[:steps]:
         step(sessions, shipment_id=shipment_id, actor=who)

@@ -1,12 +1,12 @@
 """Restock requests, part two: what coordinators do with them.
 
-claim -> approve (reserves stock at a depot, whole or per line, reduced with a reason) -> a shipment made
-from the approved lines (the Shipments page takes it from there); or substitute a line, reject or cancel.
+claim -> approve (reserves stock at a depot, whole or per line, reduced with a reason); or substitute a line,
+reject or cancel. Turning an approved request into a shipment, and following that shipment, is
+`outreach.restock.fulfilment`.
 
 Every decision is one transaction that starts with a conditional UPDATE of the request (expected status,
 and not claimed by someone else), so when two coordinators act at once exactly one UPDATE matches and the
-other gets a Conflict that says who holds the request or what state it is in. Shipment.request_id is UNIQUE:
-the database itself refuses a second fulfilment.
+other gets a Conflict that says who holds the request or what state it is in.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
 from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment, StockUnit
 from outreach.quantities import parse_quantity
-from outreach.shipments import steps as shipments
 
 OPEN_STATUSES = ("submitted", "approved")
 # Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _load(session: Session, request_id: int) -> RestockRequest:
+def load_request(session: Session, request_id: int) -> RestockRequest:
     request = session.get(RestockRequest, request_id)
     if request is None:
         raise NotFound(f"Restock request #{request_id} does not exist. Reload the queue.")
@@ -60,7 +59,7 @@ def _conflict(request: RestockRequest, actor: str, verb: str) -> Conflict:
     )
 
 
-def _guard(
+def guard_request(
     session: Session,
     request: RestockRequest,
     expected: tuple[str, ...],
@@ -84,7 +83,7 @@ def _guard(
         raise _conflict(request, actor, verb)
 
 
-def _shipment_of(session: Session, request_id: int) -> Shipment | None:
+def shipment_of(session: Session, request_id: int) -> Shipment | None:
     return session.scalar(select(Shipment).where(Shipment.request_id == request_id))
 
 
@@ -115,8 +114,10 @@ def _lines_state(request: RestockRequest) -> dict[int, dict[str, object]]:
 def claim_request(sessions: SessionFactory, *, request_id: int, actor: str) -> None:
     """Take a request so two coordinators do not work on the same one."""
     with sessions.begin() as session:
-        request = _load(session, request_id)
-        _guard(session, request, OPEN_STATUSES, actor, "claimed", claimed_by=actor, claimed_at=utcnow())
+        request = load_request(session, request_id)
+        guard_request(
+            session, request, OPEN_STATUSES, actor, "claimed", claimed_by=actor, claimed_at=utcnow()
+        )
         audit.record(
             session,
             actor=actor,
@@ -130,7 +131,7 @@ def claim_request(sessions: SessionFactory, *, request_id: int, actor: str) -> N
 def unclaim_request(sessions: SessionFactory, *, request_id: int, actor: str, force: bool = False) -> None:
     """Release a claim (your own; `force` lets an admin free one held by someone who is away)."""
     with sessions.begin() as session:
-        request = _load(session, request_id)
+        request = load_request(session, request_id)
         holder = request.claimed_by
         if holder is None:
             return
@@ -171,7 +172,7 @@ def approve_request(
     overall = _reason(reason)
     try:
         with sessions.begin() as session:
-            request = _load(session, request_id)
+            request = load_request(session, request_id)
             depot = session.get(Location, depot_id)
             if depot is None:
                 raise NotFound(f"Depot #{depot_id} does not exist. Pick a depot from the list.")
@@ -180,7 +181,7 @@ def approve_request(
                 raise InvalidInput(f"Line(s) {sorted(unknown)} are not part of request {request.reference}.")
             decided = _decide_lines(request, packs, reasons, overall)
             before = _lines_state(request)
-            _guard(
+            guard_request(
                 session,
                 request,
                 ("submitted",),
@@ -265,7 +266,7 @@ def substitute_line(
     """Replace a line's item (another edition, material or language) keeping its pack counts."""
     why = _reason(reason, required="Say why the item is substituted (e.g. 'booklets out of stock').")
     with sessions.begin() as session:
-        request = _load(session, request_id)
+        request = load_request(session, request_id)
         line = next((ln for ln in request.lines if ln.id == line_id), None)
         if line is None:
             raise NotFound(f"Line #{line_id} is not part of request {request.reference}.")
@@ -282,8 +283,8 @@ def substitute_line(
                 f"Request {request.reference} already has a line for {inventory.unit_label(new_unit)}; "
                 "change that line's packs when approving instead."
             )
-        _guard(session, request, OPEN_STATUSES, actor, "changed")
-        _refuse_if_shipment(session, request)
+        guard_request(session, request, OPEN_STATUSES, actor, "changed")
+        refuse_if_shipment(session, request)
         old_unit = line.unit_id
         if request.status == "approved" and request.depot_id is not None:
             inventory.release(
@@ -307,8 +308,8 @@ def substitute_line(
         )
 
 
-def _refuse_if_shipment(session: Session, request: RestockRequest) -> None:
-    shipment = _shipment_of(session, request.id)
+def refuse_if_shipment(session: Session, request: RestockRequest) -> None:
+    shipment = shipment_of(session, request.id)
     if shipment is not None:
         raise Conflict(
             f"Request {request.reference} already has shipment #{shipment.id} ({shipment.status}). "
@@ -320,9 +321,9 @@ def _close(sessions: SessionFactory, *, request_id: int, reason: str, actor: str
     verb = {"rejected": "reject", "cancelled": "cancel"}[status]
     why = _reason(reason, required=f"Say why the request is {status} (the organization may ask).")
     with sessions.begin() as session:
-        request = _load(session, request_id)
+        request = load_request(session, request_id)
         previous = request.status
-        _guard(
+        guard_request(
             session,
             request,
             OPEN_STATUSES,
@@ -333,7 +334,7 @@ def _close(sessions: SessionFactory, *, request_id: int, reason: str, actor: str
             decided_at=utcnow(),
             decision_reason=why,
         )
-        _refuse_if_shipment(session, request)
+        refuse_if_shipment(session, request)
         if previous == "approved":
             _release_all(session, request, actor)
         audit.record(
@@ -355,47 +356,3 @@ def reject_request(sessions: SessionFactory, *, request_id: int, reason: str, ac
 def cancel_request(sessions: SessionFactory, *, request_id: int, reason: str, actor: str) -> None:
     """Withdraw a request, e.g. the organization called to say it is no longer needed."""
     _close(sessions, request_id=request_id, reason=reason, actor=actor, status="cancelled")
-
-
-# --- fulfilment ---------------------------------------------------------------------------------------
-
-
-def create_shipment_from_request(
-    sessions: SessionFactory, *, request_id: int, actor: str, note: str | None = None
-) -> int:
-    """A draft shipment of the approved lines, carrying their reservations; possible once per request."""
-    try:
-        with sessions.begin() as session:
-            request = _load(session, request_id)
-            _guard(session, request, ("approved",), actor, "turned into a shipment")
-            _refuse_if_shipment(session, request)
-            units = shipments.request_line_units(session, request_id)
-            if not units or request.depot_id is None:
-                raise InvalidInput(f"Request {request.reference} has no approved packs to ship.")
-            shipment = shipments.add_shipment(
-                session,
-                organization_id=request.organization_id,
-                depot_id=request.depot_id,
-                lines=units,
-                reserved=units,
-                request_id=request_id,
-                actor=actor,
-                note=note or f"Restock request {request.reference}",
-            )
-            audit.record(
-                session,
-                actor=actor,
-                action="fulfil",
-                entity="restock_request",
-                entity_id=request_id,
-                after={"shipment_id": shipment.id},
-            )
-            return shipment.id
-    except IntegrityError as exc:  # UNIQUE(shipments.request_id): someone else made the shipment first
-        with sessions() as session:
-            existing = _shipment_of(session, request_id)
-        which = f" (shipment #{existing.id})" if existing else ""
-        raise Conflict(
-            f"Restock request #{request_id} already has a shipment{which}; it can be fulfilled once. "
-            "Open it on the Shipments page."
-        ) from exc

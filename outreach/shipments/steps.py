@@ -3,6 +3,10 @@
 Each step is one transaction guarded by a conditional UPDATE on the status, so a shipment can be shipped
 once however many people press the button. Cancelling is possible before shipping and releases any
 reservation the shipment carried.
+
+Shipping, delivering and cancelling publish an event (`outreach.shipments.events`) in the same transaction;
+a shipment made from a restock request is followed there by `outreach.restock.fulfilment`, which owns the
+request. The reads are in `outreach.shipments.reads`.
 """
 
 from __future__ import annotations
@@ -10,26 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-import pandas as pd
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
-from outreach.catalog import material_of
-from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound
-from outreach.models import (
-    Edition,
-    Location,
-    Organization,
-    RestockRequest,
-    RestockRequestLine,
-    Shipment,
-    ShipmentLine,
-    StockUnit,
-)
-from outreach.organizations.addresses import normalize_key
+from outreach.models import Location, Organization, Shipment, ShipmentLine, StockUnit
 from outreach.quantities import parse_quantity
+from outreach.shipments import events
 from outreach.shipments import totals as shipment_totals
 
 NEXT_STEP = {"draft": "packed", "packed": "shipped", "shipped": "delivered"}
@@ -189,7 +182,12 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
                 shipment_id=shipment.id,
             )
         shipment_totals.shipment_shipped(session, shipment)
-        _sync_request(session, shipment)
+        events.publish(
+            session,
+            events.ShipmentShipped(
+                shipment_id=shipment.id, request_id=shipment.request_id, units=_units(shipment)
+            ),
+        )
         audit.record(
             session,
             actor=actor,
@@ -205,7 +203,12 @@ def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) 
     with sessions.begin() as session:
         shipment = _advance(session, shipment_id, ("shipped",), "delivered")
         shipment_totals.shipment_delivered(session, shipment)
-        _sync_request(session, shipment)
+        events.publish(
+            session,
+            events.ShipmentDelivered(
+                shipment_id=shipment.id, request_id=shipment.request_id, units=_units(shipment)
+            ),
+        )
         audit.record(
             session,
             actor=actor,
@@ -227,13 +230,10 @@ def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, 
         shipment = _advance(session, shipment_id, ("draft", "packed"), "cancelled")
         shipment.cancel_reason = why
         shipment_totals.shipment_cancelled(session, shipment)
-        # The reservation stays with the approved request; only the shipment is void, so the
-        # request can be turned into a new shipment (the unique request_id is cleared here).
-        if shipment.request_id is not None:
-            request = session.get(RestockRequest, shipment.request_id)
-            shipment.request_id = None
-            if request is not None:
-                request.status = "approved"
+        # A void shipment fulfils nothing: clearing the unique request_id lets the request (which keeps
+        # its reservation) be turned into a new shipment.
+        request_id, shipment.request_id = shipment.request_id, None
+        events.publish(session, events.ShipmentCancelled(shipment_id=shipment.id, request_id=request_id))
         audit.record(
             session,
             actor=actor,
@@ -245,171 +245,5 @@ def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, 
         )
 
 
-def _sync_request(session: Session, shipment: Shipment) -> None:
-    """Keep a linked restock request's lines and status in step with its shipment."""
-    if shipment.request_id is None:
-        return
-    request = session.get(RestockRequest, shipment.request_id)
-    if request is None:
-        return
-    shipped_units = {line.unit_id: line.quantity for line in shipment.lines}
-    fully = True
-    for line in request.lines:
-        pack = material_of(line.unit.material).pack_size
-        line.packs_shipped = shipped_units.get(line.unit_id, 0) // pack
-        if line.packs_shipped < (line.packs_approved or 0):
-            fully = False
-    if shipment.status == "delivered":
-        request.status = "delivered"
-    elif shipment.status == "shipped":
-        request.status = "shipped" if fully else "partially_shipped"
-
-
-# --- reads --------------------------------------------------------------------------------------------
-
-
-def _shipment_filters(
-    statement: Select,
-    *,
-    status: str | None,
-    organization_id: int | None,
-    borough: str | None,
-    language: str | None,
-) -> Select:
-    if status:
-        statement = statement.where(Shipment.status == status)
-    if organization_id is not None:
-        statement = statement.where(Shipment.organization_id == organization_id)
-    if borough:
-        statement = statement.where(
-            Shipment.organization_id.in_(select(Organization.id).where(Organization.borough == borough))
-        )
-    if language:
-        # EXISTS, not IN (...): newest-first paging stops after a page instead of listing every match first.
-        statement = statement.where(
-            select(ShipmentLine.id)
-            .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
-            .where(ShipmentLine.shipment_id == Shipment.id, StockUnit.language == language)
-            .exists()
-        )
-    return statement
-
-
-def shipments(
-    sessions: SessionFactory,
-    *,
-    status: str | None = None,
-    organization_id: int | None = None,
-    borough: str | None = None,
-    language: str | None = None,
-    limit: int | None = 1_000,
-    offset: int = 0,
-) -> pd.DataFrame:
-    """One row per shipment with its organization, total units and languages, newest first.
-
-    `limit`/`offset` page through the list (`limit=None`: every match, for exports): the page of shipment
-    ids is chosen first (by the primary key, newest first) and only its lines are summed, so a page costs
-    the same with 500 or 500,000 shipments.
-    """
-    chosen = _shipment_filters(
-        select(Shipment.id),
-        status=status,
-        organization_id=organization_id,
-        borough=borough,
-        language=language,
-    ).order_by(Shipment.id.desc())
-    if limit is not None:
-        chosen = chosen.limit(limit)
-    if offset:
-        chosen = chosen.offset(offset)
-    page = chosen.subquery()
-    totals = (
-        select(
-            ShipmentLine.shipment_id.label("shipment_id"),
-            func.sum(ShipmentLine.quantity).label("units"),
-            func.count(ShipmentLine.id).label("lines"),
-        )
-        .where(ShipmentLine.shipment_id.in_(select(page.c.id)))
-        .group_by(ShipmentLine.shipment_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            Shipment.id.label("shipment_id"),
-            Shipment.status,
-            Organization.name.label("organization"),
-            Organization.borough,
-            Location.name.label("depot"),
-            totals.c.units,
-            totals.c.lines,
-            Shipment.request_id,
-            Shipment.created_at,
-            Shipment.shipped_at,
-            Shipment.delivered_at,
-            Shipment.created_by,
-            Shipment.note,
-            Shipment.cancel_reason,
-        )
-        .join(totals, totals.c.shipment_id == Shipment.id)
-        .join(Organization, Organization.id == Shipment.organization_id)
-        .join(Location, Location.id == Shipment.depot_id)
-        .order_by(Shipment.id.desc())
-    )
-    return read_frame(sessions, statement)
-
-
-def recipients(sessions: SessionFactory, *, search: str, limit: int = 50) -> pd.DataFrame:
-    """Active organizations a shipment can go to whose name or address contains `search` (folded the way
-    the directory folds them), at most `limit`, by name: id, name, borough."""
-    term = normalize_key(search)
-    statement = (
-        select(Organization.id, Organization.name, Organization.borough)
-        .where(Organization.status == "active")
-        .order_by(Organization.name_key, Organization.id)
-        .limit(limit)
-    )
-    if term:
-        statement = statement.where(
-            or_(
-                Organization.name_key.contains(term, autoescape=True),
-                Organization.address_key.contains(term, autoescape=True),
-            )
-        )
-    return read_frame(sessions, statement)
-
-
-def recipient_count(sessions: SessionFactory) -> int:
-    """How many active organizations there are (the picker lists them all when there are few)."""
-    frame = read_frame(
-        sessions,
-        select(func.count().label("n")).select_from(Organization).where(Organization.status == "active"),
-    )
-    return int(frame["n"].iloc[0])
-
-
-def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:
-    statement = (
-        select(
-            ShipmentLine.unit_id,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            ShipmentLine.quantity,
-            ShipmentLine.reserved_quantity,
-        )
-        .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
-        .join(Edition, Edition.id == StockUnit.edition_id)
-        .where(ShipmentLine.shipment_id == shipment_id)
-        .order_by(ShipmentLine.id)
-    )
-    return read_frame(sessions, statement)
-
-
-def request_line_units(session: Session, request_id: int) -> dict[int, int]:
-    """Approved units per stock unit for a request (used to pre-fill its shipment)."""
-    rows = session.scalars(select(RestockRequestLine).where(RestockRequestLine.request_id == request_id))
-    return {
-        line.unit_id: (line.packs_approved or 0) * material_of(line.unit.material).pack_size
-        for line in rows
-        if line.packs_approved
-    }
+def _units(shipment: Shipment) -> tuple[tuple[int, int], ...]:
+    return tuple((line.unit_id, line.quantity) for line in shipment.lines)

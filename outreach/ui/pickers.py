@@ -8,7 +8,7 @@ import streamlit as st
 from outreach import inventory, organizations
 from outreach.catalog import language_of, material_of
 from outreach.config import settings
-from outreach.shipments import steps as shipments
+from outreach.shipments import reads as shipment_reads
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 
 
@@ -57,12 +57,12 @@ MATCHES_SHOWN = 50
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def recipient_count(database_url: str) -> int:
-    return shipments.recipient_count(get_sessions())
+    return shipment_reads.recipient_count(get_sessions())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def recipient_matches(database_url: str, search: str) -> pd.DataFrame:
-    return shipments.recipients(get_sessions(), search=search, limit=MATCHES_SHOWN)
+    return shipment_reads.recipients(get_sessions(), search=search, limit=MATCHES_SHOWN)
 
 
 def organization_picker(label: str, *, key: str, search_key: str) -> int | None:

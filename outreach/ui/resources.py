@@ -7,6 +7,10 @@ import streamlit as st
 from outreach.config import settings
 from outreach.db import SessionFactory, make_engine, make_sessions, migrate
 
+# Every page gets its sessions here, so this is where the app wires the shipment events to restock
+# fulfilment (outreach.shipments.events): a shipment step refuses to run with nobody listening.
+from outreach.restock import fulfilment as _fulfilment  # noqa: F401
+
 READ_TTL_SECONDS = 60
 
 

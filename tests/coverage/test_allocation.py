@@ -16,7 +16,7 @@ from outreach.coverage import allocation
 from outreach.coverage.gaps import area_of, language_codes
 from outreach.errors import InvalidInput, OutOfStock
 from outreach.models import AuditEntry, Shipment
-from outreach.shipments import steps as shipments
+from outreach.shipments import reads as shipment_reads
 from tests.conftest import ACTOR
 
 PACK = 50
@@ -366,7 +366,7 @@ def test_create_drafts_makes_one_draft_per_organization_in_one_audited_transacti
         lines=[(two_orgs[0], 100), (two_orgs[1], 50)],
         actor=ACTOR,
     )
-    frame = shipments.shipments(sessions, status="draft")
+    frame = shipment_reads.shipments(sessions, status="draft")
     assert sorted(frame["shipment_id"]) == sorted(ids) and sorted(frame["units"]) == [50, 100]
     with sessions() as session:
         plans = session.scalars(select(AuditEntry).where(AuditEntry.entity == "allocation")).all()

@@ -9,6 +9,7 @@ from outreach import inventory, organizations
 from outreach.documents.shipment import DocumentLine, poster_details, shipment_details
 from outreach.errors import NotFound
 from outreach.models import AuditEntry
+from outreach.restock import fulfilment as restock_fulfilment
 from outreach.restock import submission as restock
 from outreach.restock import triage as restock_triage
 from outreach.shipments import steps as shipments
@@ -98,7 +99,7 @@ def test_a_shipment_made_from_a_request_carries_its_confirmation_number(sessions
     restock_triage.approve_request(
         sessions, request_id=submitted.request_id, depot_id=ref.main_depot, actor=ACTOR
     )
-    shipment_id = restock_triage.create_shipment_from_request(
+    shipment_id = restock_fulfilment.create_shipment_from_request(
         sessions, request_id=submitted.request_id, actor=ACTOR
     )
     details = shipment_details(sessions, shipment_id)

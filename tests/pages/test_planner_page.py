@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from outreach import inventory
-from outreach.shipments import steps as shipments
+from outreach.shipments import reads as shipment_reads
 from tests.conftest import ACTOR
 from tests.coverage.test_inputs import make_org
 from tests.pages.conftest import open_page, page_text
@@ -51,7 +51,7 @@ def test_coordinator_turns_the_suggestion_into_drafts(page_db):
     button = next(b for b in at.button if b.label.startswith("Create 2 draft"))
     button.click().run()
     assert not at.exception, at.exception
-    drafts = shipments.shipments(sessions, status="draft")
+    drafts = shipment_reads.shipments(sessions, status="draft")
     assert len(drafts) == 2 and set(drafts["units"]) == {200}
     # The drafts count as on the way: the next suggestion covers only what is left of the fair share
     # (5,000 x 5,446 / 59,237 Bangla LEP speakers = 460 units for QN 08, minus 400 drafted: 2 packs).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach import inventory, organizations
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.ui import state
 from tests.pages.conftest import open_page, page_text
@@ -48,7 +49,7 @@ def test_receive_ship_deliver_and_dashboard_changes(page_db):
     at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(4)  # 4 packs of 25 booklets
     at = _submit(at, "Create draft shipment")
     assert not at.error, [e.value for e in at.error]
-    table = shipments.shipments(sessions)
+    table = shipment_reads.shipments(sessions)
     assert list(table["status"]) == ["draft"] and int(table["units"].iloc[0]) == 100
     shipment_id = int(table["shipment_id"].iloc[0])
 
@@ -60,7 +61,7 @@ def test_receive_ship_deliver_and_dashboard_changes(page_db):
         at = _submit(at, "Confirm")
         assert not at.exception and not at.error, [e.value for e in at.error]
 
-    assert shipments.shipments(sessions)["status"].tolist() == ["delivered"]
+    assert shipment_reads.shipments(sessions)["status"].tolist() == ["delivered"]
     assert inventory.stock_levels(sessions, language="ur").set_index("unit_id").loc[unit, "on_hand"] == 900
     dashboard = open_page("pages/dashboard.py", "coordinator")
     assert _delivered_metric(dashboard) == "100"
@@ -97,7 +98,7 @@ def test_shipping_more_than_available_is_refused_with_the_numbers(page_db):
     at.radio(key=state.SHIP_ACTION).set_value("ship")
     at = _submit(at, "Confirm")
     assert any("Only 100" in e.value and "150" in e.value for e in at.error), [e.value for e in at.error]
-    assert shipments.shipments(sessions)["status"].tolist() == ["packed"]
+    assert shipment_reads.shipments(sessions)["status"].tolist() == ["packed"]
 
 
 def test_wrong_password_is_refused_on_the_sign_in_page(page_db):

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from outreach import inventory, organizations
 from outreach.errors import Conflict, OutOfStock, OutreachError
 from outreach.models import RestockRequest, Shipment
+from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
-from outreach.restock import triage
 
 
 def race(*actions: Callable[[], object]) -> tuple[list[object], list[Exception]]:
@@ -113,7 +113,9 @@ def test_two_fulfilments_make_one_shipment(sessions, ref, setup):
     triage.approve_request(sessions, request_id=request_id, depot_id=ref.main_depot, actor="cora")
     results, errors = race(
         *[
-            lambda who=who: triage.create_shipment_from_request(sessions, request_id=request_id, actor=who)
+            lambda who=who: fulfilment.create_shipment_from_request(
+                sessions, request_id=request_id, actor=who
+            )
             for who in ("cora", "dan", "eve")
         ]
     )

@@ -12,10 +12,11 @@ from outreach import i18n, inventory, organizations
 from outreach.config import settings
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock, RateLimited
 from outreach.models import AuditEntry, Organization, RestockRequest
+from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
-from outreach.restock import triage
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 
 ACTOR = "cora"
@@ -430,19 +431,19 @@ def test_reject_and_cancel_release_reservations(sessions, stocked, request_id, t
 
 def test_fulfilment_follows_the_shipment_and_happens_once(sessions, stocked, request_id):
     with pytest.raises(Conflict, match="is submitted"):
-        triage.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
+        fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
     triage.approve_request(sessions, request_id=request_id, depot_id=stocked.main_depot, actor=ACTOR)
-    shipment_id = triage.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
-    lines = shipments.shipment_lines(sessions, shipment_id).set_index("material")
+    shipment_id = fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
+    lines = shipment_reads.shipment_lines(sessions, shipment_id).set_index("material")
     assert lines.loc["flyer", "quantity"] == 200 and lines.loc["flyer", "reserved_quantity"] == 200
     with pytest.raises(Conflict, match=f"shipment #{shipment_id}"):
-        triage.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
+        fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
     with pytest.raises(Conflict, match="Cancel that shipment"):
         triage.cancel_request(sessions, request_id=request_id, reason="x", actor=ACTOR)
     # A cancelled shipment frees the request for a new one; the reservation stays with the request.
     shipments.cancel_shipment(sessions, shipment_id=shipment_id, reason="wrong van", actor=ACTOR)
     assert reserved(sessions, stocked, "flyer") == 200
-    second = triage.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
+    second = fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
     for step in (shipments.pack_shipment, shipments.ship_shipment):
         step(sessions, shipment_id=second, actor=ACTOR)
     assert restock_queue.request_detail(sessions, request_id)["status"] == "shipped"

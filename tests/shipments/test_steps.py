@@ -11,6 +11,7 @@ from outreach.db import SessionFactory
 from outreach.demo import Reference
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
 from outreach.models import AuditEntry, Organization, Shipment, StockBalance, StockMovement
+from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.shipments import totals as shipment_totals
 
@@ -37,7 +38,7 @@ def on_hand(sessions: SessionFactory, unit: int, location: int) -> int:
 
 
 def status_of(sessions: SessionFactory, shipment_id: int) -> str:
-    return shipments.shipments(sessions).set_index("shipment_id").loc[shipment_id, "status"]
+    return shipment_reads.shipments(sessions).set_index("shipment_id").loc[shipment_id, "status"]
 
 
 @pytest.fixture
@@ -101,9 +102,9 @@ def test_full_lifecycle(sessions, ref, org, stock):
         actor=ACTOR,
         note="  for Friday   prayers ",
     )
-    lines = shipments.shipment_lines(sessions, shipment_id).set_index("unit_id")
+    lines = shipment_reads.shipment_lines(sessions, shipment_id).set_index("unit_id")
     assert lines.loc[stock["bn"], "quantity"] == 150 and lines.loc[stock["ur"], "quantity"] == 25
-    row = shipments.shipments(sessions).iloc[0]
+    row = shipment_reads.shipments(sessions).iloc[0]
     assert (row["status"], row["organization"], row["units"], row["lines"], row["note"]) == (
         "draft",
         "Lantern Hill Masjid",
@@ -127,7 +128,7 @@ def test_full_lifecycle(sessions, ref, org, stock):
     assert on_hand(sessions, stock["ur"], ref.main_depot) == 25
 
     shipments.deliver_shipment(sessions, shipment_id=shipment_id, actor=ACTOR)
-    final = shipments.shipments(sessions).iloc[0]
+    final = shipment_reads.shipments(sessions).iloc[0]
     assert final["status"] == "delivered"
     assert final["shipped_at"] is not None and final["delivered_at"] is not None
     assert on_hand(sessions, stock["bn"], ref.main_depot) == 50  # delivery moves no stock again
@@ -144,7 +145,7 @@ def test_cancel_before_shipping(sessions, ref, org, stock):
         shipments.cancel_shipment(sessions, shipment_id=draft, reason="  ", actor=ACTOR)
     shipments.cancel_shipment(sessions, shipment_id=draft, reason="Closed for renovation", actor=ACTOR)
     shipments.cancel_shipment(sessions, shipment_id=packed_id, reason="Asked to wait", actor=ACTOR)
-    frame = shipments.shipments(sessions, status="cancelled").set_index("shipment_id")
+    frame = shipment_reads.shipments(sessions, status="cancelled").set_index("shipment_id")
     assert set(frame.index) == {draft, packed_id}
     assert frame.loc[draft, "cancel_reason"] == "Closed for renovation"
     assert inventory.movements(sessions, kind="shipment").empty
@@ -330,17 +331,23 @@ def test_reads_filter_by_status_borough_and_language(sessions, ref, org, other_o
     shipments.ship_shipment(sessions, shipment_id=spanish, actor=ACTOR)
     shipments.deliver_shipment(sessions, shipment_id=spanish, actor=ACTOR)
 
-    assert shipments.shipments(sessions)["shipment_id"].tolist() == [draft, spanish, bangla]  # newest first
-    assert shipments.shipments(sessions, status="shipped")["shipment_id"].tolist() == [bangla]
-    assert shipments.shipments(sessions, status="draft")["shipment_id"].tolist() == [draft]
-    assert shipments.shipments(sessions, borough="Queens")["shipment_id"].tolist() == [draft, spanish]
-    assert shipments.shipments(sessions, language="ur")["shipment_id"].tolist() == [bangla]
-    assert shipments.shipments(sessions, language="ur").iloc[0]["units"] == 125  # all lines, not just Urdu
-    assert shipments.shipments(sessions, organization_id=org)["shipment_id"].tolist() == [bangla]
-    assert shipments.shipments(sessions, language="yi").empty
-    assert len(shipments.shipments(sessions, limit=1)) == 1
+    assert shipment_reads.shipments(sessions)["shipment_id"].tolist() == [
+        draft,
+        spanish,
+        bangla,
+    ]  # newest first
+    assert shipment_reads.shipments(sessions, status="shipped")["shipment_id"].tolist() == [bangla]
+    assert shipment_reads.shipments(sessions, status="draft")["shipment_id"].tolist() == [draft]
+    assert shipment_reads.shipments(sessions, borough="Queens")["shipment_id"].tolist() == [draft, spanish]
+    assert shipment_reads.shipments(sessions, language="ur")["shipment_id"].tolist() == [bangla]
+    assert (
+        shipment_reads.shipments(sessions, language="ur").iloc[0]["units"] == 125
+    )  # all lines, not just Urdu
+    assert shipment_reads.shipments(sessions, organization_id=org)["shipment_id"].tolist() == [bangla]
+    assert shipment_reads.shipments(sessions, language="yi").empty
+    assert len(shipment_reads.shipments(sessions, limit=1)) == 1
 
-    lines = shipments.shipment_lines(sessions, bangla)
+    lines = shipment_reads.shipment_lines(sessions, bangla)
     assert lines[["material", "language", "edition", "quantity", "reserved_quantity"]].values.tolist() == [
         ["flyer", "bn", "2026-03", 100, 0],
         ["booklet", "ur", "2026-03", 25, 0],
