@@ -15,7 +15,10 @@ def test_page_arithmetic():
 
 def test_a_caption_for_a_table_of_known_size_stops_at_its_last_row():
     assert total_caption(Page(number=1, size=100), 590) == "Rows 1–100 of 590"
-    assert total_caption(Page(number=6, size=100), 1_590, noun="Organizations") == "Organizations 501–600 of 1,590"
+    assert (
+        total_caption(Page(number=6, size=100), 1_590, noun="Organizations")
+        == "Organizations 501–600 of 1,590"
+    )
     assert total_caption(Page(number=6, size=100), 590) == "Rows 501–590 of 590"
     assert total_caption(Page(number=9, size=100), 590) == "Rows 590–590 of 590"  # past the end: the last row
     assert total_caption(Page(number=1, size=100), 0) == ""
