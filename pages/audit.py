@@ -43,7 +43,7 @@ action = top[2].selectbox(
 )
 bottom = st.columns(3)
 dates = bottom[0].date_input(
-    "Between (UTC dates)", value=(), max_value=dt.date.today() + dt.timedelta(days=1), key=state.AUDIT_DATES
+    "Between (UTC dates)", value=[], max_value=dt.date.today() + dt.timedelta(days=1), key=state.AUDIT_DATES
 )
 entity_id = bottom[1].text_input(
     "Record #", max_chars=60, placeholder="e.g. 42", key=state.AUDIT_ENTITY_ID, help="The id of one record"

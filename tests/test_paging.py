@@ -5,13 +5,24 @@ from __future__ import annotations
 from outreach import inventory, organizations
 from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
-from outreach.ui.paging import Page
+from outreach.ui.paging import Page, total_caption
 from tests.conftest import ACTOR
 
 
 def test_page_arithmetic():
     page = Page(number=3, size=50)
     assert (page.offset, page.fetch) == (100, 51)  # one row more than shown: "is there a next page"
+
+
+def test_a_caption_for_a_table_of_known_size_stops_at_its_last_row():
+    assert total_caption(Page(number=1, size=100), 590) == "Rows 1–100 of 590"
+    assert (
+        total_caption(Page(number=6, size=100), 1_590, noun="Organizations")
+        == "Organizations 501–600 of 1,590"
+    )
+    assert total_caption(Page(number=6, size=100), 590) == "Rows 501–590 of 590"
+    assert total_caption(Page(number=9, size=100), 590) == "Rows 590–590 of 590"  # past the end: the last row
+    assert total_caption(Page(number=1, size=100), 0) == ""
 
 
 def make_orgs(sessions, names, *, borough="Queens"):

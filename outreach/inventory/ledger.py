@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,8 +52,23 @@ def _location(session: Session, location_id: int) -> Location:
     return location
 
 
-def unit_label(unit: StockUnit) -> str:
-    return f"{material_of(unit.material).name} · {language_of(unit.language).english} · {unit.edition.code}"
+class UnitRow(Protocol):
+    """A row of `inventory.units` or `stock_levels` (from `itertuples`): the edition is its code."""
+
+    @property
+    def material(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def edition(self) -> str: ...
+
+
+def unit_label(unit: StockUnit | UnitRow) -> str:
+    """How people name a stock item, everywhere: 'Flyer · Spanish · 2026-03'."""
+    edition = unit.edition.code if isinstance(unit, StockUnit) else unit.edition
+    return f"{material_of(unit.material).name} · {language_of(unit.language).english} · {edition}"
 
 
 def require_active(unit: StockUnit) -> None:

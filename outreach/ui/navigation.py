@@ -1,6 +1,6 @@
 """The page registry: which page files exist, their titles, and which roles see them in the menu.
 
-Each page still guards itself with `require_role` using the same roles (see `roles_for`).
+Navigation is not authorization: each page still guards itself with `require_role` and the same roles.
 """
 
 from __future__ import annotations
@@ -36,13 +36,6 @@ PAGES: tuple[PageSpec, ...] = (
 )
 SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Account", "sign-in")
 RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")
-
-
-def roles_for(path: str) -> tuple[str, ...]:
-    for spec in (*PAGES, SIGN_IN, RESTOCK):
-        if spec.path == path:
-            return spec.roles
-    raise KeyError(path)
 
 
 def _page(spec: PageSpec, *, default: bool = False) -> st.Page:  # type: ignore[name-defined]

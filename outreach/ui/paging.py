@@ -59,3 +59,10 @@ def shown_rows(frame: pd.DataFrame, page: Page) -> pd.DataFrame:
         + (" · more on the next page" if more else " · last page")
     )
     return shown
+
+
+def total_caption(page: Page, total: int, *, noun: str = "Rows") -> str:
+    """'Rows 101–200 of 590', for a table already in memory (its total is known); empty when it has none."""
+    if total <= 0:
+        return ""
+    return f"{noun} {min(page.offset + 1, total):,}–{min(page.offset + page.size, total):,} of {total:,}"

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from outreach import inventory, organizations
-from outreach.catalog import language_of, material_of
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
@@ -32,10 +31,7 @@ def unit_labels(*, active_only: bool = False) -> dict[int, str]:
     if active_only:
         frame = frame[frame["edition_status"] == "active"]
     return {
-        int(
-            row.unit_id
-        ): f"{language_of(row.language).english} · {material_of(row.material).name} · {row.edition}"
-        + (" (retired)" if row.edition_status != "active" else "")
+        int(row.unit_id): inventory.unit_label(row) + ("" if row.edition_status == "active" else " (retired)")
         for row in frame.itertuples()
     }
 

@@ -114,7 +114,6 @@ REQ_LINK_QR = "req_link_qr"
 COV_LANGUAGE = "cov_language"
 COV_METRIC = "cov_metric"
 COV_LEVEL = "cov_level"
-COV_MAP = "cov_map"
 COV_EXPORT = "cov_export"
 PLAN_LANGUAGE = "plan_language"
 PLAN_UNIT = "plan_unit"
@@ -220,3 +219,7 @@ DIR_SHOW_MAP = "dir_show_map"  # the Map tab builds the map only when this is on
 REQ_PAGE = "req_page"
 COV_TABLE_PAGE = "cov_table_page"
 DIR_EDIT_SEARCH = "dir_edit_search"  # past a few hundred organizations, the edit picker searches first
+
+# --- sections chosen with st.segmented_control (only the chosen one runs; the choice survives a write)
+INV_SECTION = "inv_section"
+USERS_SECTION = "users_section"

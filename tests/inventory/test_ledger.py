@@ -515,6 +515,14 @@ def test_reserve_more_than_available_and_release_more_than_reserved(sessions, re
 # --- retired editions ---------------------------------------------------------------------------------
 
 
+def test_one_label_for_a_stock_item_whether_a_model_or_a_read_row(sessions, ref):
+    unit_id = ref.retired_units[("flyer", "es")]
+    with sessions() as session:
+        from_model = inventory.unit_label(session.get(StockUnit, unit_id))
+    row = next(row for row in inventory.units(sessions).itertuples() if row.unit_id == unit_id)
+    assert from_model == inventory.unit_label(row) == "Flyer · Spanish · 2025-01"
+
+
 def test_retired_edition_cannot_be_received_or_reserved_but_can_be_adjusted(sessions, ref):
     old = ref.retired_units[("flyer", "es")]
     before = snapshot(sessions)

@@ -163,6 +163,7 @@ def test_a_script_username_is_refused_and_shown_as_text(page_db):
     sessions, _ref = page_db
     before = snapshot_counts(sessions)
     at = open_page("pages/users.py", "admin")
+    at.segmented_control(key=state.USERS_SECTION).set_value("add").run()
     at.text_input(key=state.USERS_NEW_USERNAME).set_value("<script>alert(1)</script>")
     at.text_input(key=state.USERS_NEW_PASSWORD).set_value("a-long-password")
     at.text_input(key=state.USERS_NEW_PASSWORD_AGAIN).set_value("a-long-password")
@@ -207,6 +208,7 @@ def test_an_adjustment_whose_reason_is_only_control_characters_is_refused(page_d
     )
     before = snapshot_counts(sessions)
     at = open_page("pages/inventory.py", "coordinator")
+    at.segmented_control(key=state.INV_SECTION).set_value("adjust").run()
     at.selectbox(key=state.INV_ADJUST_UNIT).set_value(ref.units[("flyer", "es")])
     at.selectbox(key=state.INV_ADJUST_DEPOT).set_value(ref.main_depot)
     at.number_input(key=state.INV_ADJUST_QTY).set_value(-3)

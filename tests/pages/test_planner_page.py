@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from outreach import inventory
 from outreach.shipments import reads as shipment_reads
+from outreach.shipments import steps as shipment_steps
+from outreach.ui.resources import invalidate_reads
 from tests.conftest import ACTOR
 from tests.coverage.test_inputs import make_org
 from tests.pages.conftest import open_page, page_text
@@ -51,6 +53,9 @@ def test_coordinator_turns_the_suggestion_into_drafts(page_db):
     button = next(b for b in at.button if b.label.startswith("Create 2 draft"))
     button.click().run()
     assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [
+        "Created 2 draft shipments. Pack and ship them on the Shipments page."
+    ]
     drafts = shipment_reads.shipments(sessions, status="draft")
     assert len(drafts) == 2 and set(drafts["units"]) == {200}
     # The drafts count as on the way: the next suggestion covers only what is left of the fair share
@@ -72,3 +77,26 @@ def test_planner_offers_no_retired_edition(page_db):
     at = open_page(PAGE, "coordinator")
     at.selectbox(key="plan_language").set_value("es").run()
     assert not any("2025-01" in option for option in at.selectbox(key="plan_unit").options)
+
+
+def test_a_suggestion_that_changed_since_it_was_shown_is_not_drafted(page_db):
+    sessions, ref = page_db
+    org_ids = seed(sessions, ref)
+    at = open_bangla(ref)
+    # Meanwhile someone else drafts a shipment to the first organization: the plan on screen is stale.
+    shipment_steps.create_shipment(
+        sessions,
+        organization_id=org_ids[0],
+        depot_id=ref.main_depot,
+        lines={ref.units[("flyer", "bn")]: 300},
+        actor=ACTOR,
+    )
+    invalidate_reads()  # what that other coordinator's write did to every session's cached reads
+    next(b for b in at.button if b.label.startswith("Create 2 draft")).click().run()
+    assert not at.exception, at.exception
+    assert any("The suggestion changed since it was shown" in w.value for w in at.warning)
+    assert len(shipment_reads.shipments(sessions, status="draft")) == 1  # only the other one
+    # The new suggestion is on screen now; pressing again drafts what was shown.
+    assert list(at.dataframe[1].value["Units"]) == [100, 100]
+    next(b for b in at.button if b.label.startswith("Create 2 draft")).click().run()
+    assert len(shipment_reads.shipments(sessions, status="draft")) == 3

@@ -14,6 +14,7 @@ from outreach.accounts import auth
 from outreach.accounts import sso as identity
 from outreach.models import User
 from outreach.ui import state
+from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import ROOT, USERS, open_page, page_text
 
 PASSWORD = "long-enough-pw"
@@ -67,6 +68,7 @@ def test_only_admins_can_open_it(team, role):
 def test_admin_adds_a_user_with_the_password_rules_enforced(team):
     sessions, _ = team
     at = open_page("pages/users.py", "admin")
+    at.segmented_control(key=state.USERS_SECTION).set_value("add").run()
     at.text_input(key=state.USERS_NEW_USERNAME).set_value("maria.r")
     at.text_input(key=state.USERS_NEW_DISPLAY_NAME).set_value("María Rodríguez")
     at.text_input(key=state.USERS_NEW_EMAIL).set_value("maria@example.org")
@@ -86,6 +88,8 @@ def test_admin_adds_a_user_with_the_password_rules_enforced(team):
     at = _submit(at, "Add user")
     assert not _errors(at), _errors(at)
     assert "maria.r" in at.dataframe[0].value["username"].tolist()  # the table shows it at once
+    assert [s.value for s in at.success] == ["Added maria\\.r as coordinator."]
+    assert at.segmented_control(key=state.USERS_SECTION).value == "add"  # still adding users
     assert (
         auth.authenticate(sessions, username="maria.r", password="a-good-password")["role"] == "coordinator"
     )
@@ -110,6 +114,20 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(team):
     assert any("cannot deactivate your own account" in error for error in _errors(at))
     me = _user(sessions, "ada")
     assert (me.role, me.active) == ("admin", True)
+
+
+def test_deactivating_a_user_shows_them_inactive_in_the_table_at_once(team):
+    sessions, ids = team
+    at = open_page("pages/users.py", "admin")
+    table = at.dataframe[0].value.set_index("username")
+    assert bool(table.loc["otto", "active"]) is True
+    at = _manage(at, ids["otto"], "deactivate")
+    assert not _errors(at), _errors(at)
+    table = at.dataframe[0].value.set_index("username")
+    assert bool(table.loc["otto", "active"]) is False and bool(table.loc["cora", "active"]) is True
+    assert [s.value for s in at.success] == [escape_markdown("otto (organizer)") + ": deactivated."]
+    at.run()
+    assert not at.success  # the confirmation is shown once
 
 
 def test_admin_changes_roles_deactivates_resets_and_unlocks_others(team):
@@ -141,6 +159,7 @@ def test_admin_changes_roles_deactivates_resets_and_unlocks_others(team):
 def test_admin_maps_a_domain_to_a_role_for_single_sign_on(team):
     sessions, _ = team
     at = open_page("pages/users.py", "admin")
+    at.segmented_control(key=state.USERS_SECTION).set_value("sso").run()
     assert "Single sign-on is off" in page_text(at)
     at.text_input(key=state.USERS_MAP_PATTERN).set_value("not a domain")
     at = _submit(at, "Add mapping")
@@ -154,6 +173,8 @@ def test_admin_maps_a_domain_to_a_role_for_single_sign_on(team):
     at.selectbox(key=state.USERS_UNMAP_ID).set_value(mapping)
     at = _submit(at, "Remove mapping")
     assert identity.role_mappings(sessions).empty
+    assert [s.value for s in at.success] == ["Mapping removed."]
+    assert at.segmented_control(key=state.USERS_SECTION).value == "sso"
 
 
 # --- sessions -----------------------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""The inventory page: each write shows its result at once, and the chosen form stays chosen."""
+
+from __future__ import annotations
+
+from outreach import inventory
+from outreach.ui import state
+from outreach.ui.widgets import escape_markdown
+from tests.pages.conftest import open_page
+
+PAGE = "pages/inventory.py"
+
+
+def _press(at, label):
+    next(button for button in at.button if button.label == label).click()
+    return at.run()
+
+
+def _on_hand(at, unit_id: int) -> int:
+    table = at.dataframe[0].value.set_index("unit_id")
+    return int(table.loc[unit_id, "on_hand"])
+
+
+def test_a_receipt_shows_in_the_depot_table_right_away(page_db):
+    sessions, ref = page_db
+    unit = ref.units[("flyer", "es")]
+    inventory.receive(
+        sessions, unit_id=unit, location_id=ref.main_depot, quantity=750, reference="first run", actor="t"
+    )
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.INV_FILTER_DEPOT).set_value(ref.main_depot).run()
+    assert _on_hand(at, unit) == 750
+
+    at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(unit)
+    at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)
+    at.number_input(key=state.INV_RECEIVE_QTY).set_value(7)
+    at = _press(at, "Record receipt")
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _on_hand(at, unit) == 757  # the same run: no stale cached read
+    label = inventory.unit_label(
+        next(row for row in inventory.units(sessions).itertuples() if row.unit_id == unit)
+    )
+    assert [s.value for s in at.success] == [
+        f"Received 7 × {escape_markdown(label)} into {escape_markdown('Manhattan central depot')}."
+    ]
+    at.run()
+    assert not at.success  # the confirmation is shown once
+
+
+def test_the_chosen_form_stays_chosen_after_a_write(page_db):
+    sessions, ref = page_db
+    unit = ref.units[("booklet", "ur")]
+    at = open_page(PAGE, "coordinator")
+    assert at.segmented_control(key=state.INV_SECTION).value == "receive"
+    assert at.selectbox(key=state.INV_RECEIVE_UNIT) is not None
+
+    at.segmented_control(key=state.INV_SECTION).set_value("adjust").run()
+    # Only the chosen form runs: the receipt form is not drawn at all.
+    assert not any(box.key == state.INV_RECEIVE_UNIT for box in at.selectbox)
+    at.selectbox(key=state.INV_ADJUST_UNIT).set_value(unit)
+    at.selectbox(key=state.INV_ADJUST_DEPOT).set_value(ref.main_depot)
+    at.number_input(key=state.INV_ADJUST_QTY).set_value(40)
+    at.text_input(key=state.INV_ADJUST_REASON).set_value("found a box")
+    at = _press(at, "Record adjustment")
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.segmented_control(key=state.INV_SECTION).value == "adjust"
+    assert any(s.value.startswith("Adjusted Booklet · Urdu") for s in at.success)
+    assert _on_hand(at, unit) == 40
+
+
+def test_a_transfer_without_both_depots_says_what_is_missing(page_db):
+    sessions, ref = page_db
+    at = open_page(PAGE, "coordinator")
+    at.segmented_control(key=state.INV_SECTION).set_value("transfer").run()
+    at.selectbox(key=state.INV_TRANSFER_UNIT).set_value(ref.units[("flyer", "es")])
+    at.selectbox(key=state.INV_TRANSFER_FROM).set_value(ref.main_depot)
+    at.number_input(key=state.INV_TRANSFER_QTY).set_value(5)
+    at = _press(at, "Transfer")
+    assert [e.value for e in at.error] == ["Choose the item and both depots."]
+    assert inventory.movements(sessions).empty
+    assert at.segmented_control(key=state.INV_SECTION).value == "transfer"

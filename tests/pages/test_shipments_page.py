@@ -1,0 +1,107 @@
+"""The shipments page: a draft made on the page, and each step shown in the list right after it is taken."""
+
+from __future__ import annotations
+
+from outreach import inventory, organizations
+from outreach.shipments import reads as shipment_reads
+from outreach.shipments import steps as shipments
+from outreach.ui import state
+from tests.conftest import ACTOR
+from tests.pages.conftest import open_page
+
+PAGE = "pages/shipments.py"
+
+
+def _press(at, label):
+    next(button for button in at.button if button.label == label).click()
+    return at.run()
+
+
+def _status_on_screen(at, shipment_id: int) -> str:
+    table = at.dataframe[0].value.set_index("shipment_id")
+    return str(table.loc[shipment_id, "status"])
+
+
+def _draft(sessions, ref) -> int:
+    unit = ref.units[("flyer", "es")]
+    inventory.receive(
+        sessions, unit_id=unit, location_id=ref.main_depot, quantity=500, reference="run", actor=ACTOR
+    )
+    org = organizations.create_organization(
+        sessions, name="Iglesia Nueva Vida", borough="Bronx", languages=["es"], actor=ACTOR
+    )
+    return shipments.create_shipment(
+        sessions, organization_id=org, depot_id=ref.main_depot, lines={unit: 100}, actor=ACTOR
+    )
+
+
+def test_packing_a_draft_shows_it_packed_in_the_list_at_once(page_db):
+    sessions, ref = page_db
+    draft = _draft(sessions, ref)
+    at = open_page(PAGE, "coordinator")
+    assert _status_on_screen(at, draft) == "draft"
+
+    at.selectbox(key=state.SHIP_SELECTED).set_value(draft).run()
+    at.radio(key=state.SHIP_ACTION).set_value("pack")
+    at = _press(at, "Confirm")
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _status_on_screen(at, draft) == "packed"
+    assert [s.value for s in at.success] == [f"Packed. Shipment #{draft} is ready to ship."]
+    # The same shipment stays chosen, now offering the step after packing.
+    assert at.selectbox(key=state.SHIP_SELECTED).value == draft
+    assert at.radio(key=state.SHIP_ACTION).options == ["Ship", "Cancel"]
+
+    at.radio(key=state.SHIP_ACTION).set_value("ship")
+    at = _press(at, "Confirm")
+    assert _status_on_screen(at, draft) == "shipped"
+    assert [s.value for s in at.success] == [f"Shipped. Shipment #{draft} is on its way."]
+    at.run()
+    assert not at.success  # shown once
+
+
+def test_cancelling_says_so_and_leaves_the_open_list(page_db):
+    sessions, ref = page_db
+    draft = _draft(sessions, ref)
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.SHIP_SELECTED).set_value(draft).run()
+    at.radio(key=state.SHIP_ACTION).set_value("cancel")
+    at.text_input(key=state.SHIP_CANCEL_REASON).set_value("organization closed for renovation")
+    at = _press(at, "Confirm")
+    assert [s.value for s in at.success] == [f"Cancelled. Shipment #{draft} will not go out."]
+    assert _status_on_screen(at, draft) == "cancelled"
+    assert draft not in at.selectbox(key=state.SHIP_SELECTED).options
+
+
+def test_a_draft_made_on_the_page_is_listed_with_its_number(page_db):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions, name="Masjid Al-Noor", borough="Brooklyn", languages=["ar"], actor=ACTOR
+    )
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
+    at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
+    at.selectbox(key=f"{state.SHIP_NEW_LINES}_unit_0").set_value(ref.units[("booklet", "ar")])
+    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(2)
+    at = _press(at, "Create draft shipment")
+    assert not at.error, [e.value for e in at.error]
+    (made,) = shipment_reads.shipments(sessions)["shipment_id"].tolist()
+    assert _status_on_screen(at, made) == "draft"
+    assert int(at.dataframe[0].value.set_index("shipment_id").loc[made, "units"]) == 50  # 2 packs of 25
+    assert [s.value for s in at.success][0].startswith(f"Draft shipment #{made} created.")
+
+
+def test_a_line_without_an_item_is_refused(page_db):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions, name="Masjid Al-Noor", borough="Brooklyn", languages=["ar"], actor=ACTOR
+    )
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
+    at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
+    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(2)
+    at = _press(at, "Create draft shipment")
+    assert [e.value for e in at.error] == [
+        "Each line needs an item and a number of packs; add at least one line."
+    ]
+    assert shipment_reads.shipments(sessions).empty
