@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,8 +52,21 @@ def _location(session: Session, location_id: int) -> Location:
     return location
 
 
-def unit_label(unit: StockUnit) -> str:
-    return f"{material_of(unit.material).name} · {language_of(unit.language).english} · {unit.edition.code}"
+class UnitRow(Protocol):
+    """A stock item as a read returns it (a row of `units()`, `balances()`, `request_lines()`)."""
+
+    @property
+    def material(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def edition(self) -> str: ...  # its code
+
+
+def unit_label(unit: StockUnit | UnitRow) -> str:
+    """The one label of a stock item, e.g. "Flyer · Spanish · 2025-01": of a StockUnit, or of a read's row."""
+    edition = unit.edition if isinstance(unit.edition, str) else unit.edition.code
+    return f"{material_of(unit.material).name} · {language_of(unit.language).english} · {edition}"
 
 
 def require_active(unit: StockUnit) -> None:
