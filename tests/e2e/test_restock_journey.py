@@ -175,7 +175,7 @@ def test_coordinator_claims_approves_ships_and_delivers_the_request(page, server
         )
         page.get_by_role("radio", name=action).check(force=True)
         page.get_by_role("button", name="Confirm").click()
-        page.get_by_text(f"Shipment #{shipment_id}: {action.lower()} done.").first.wait_for()
+        page.get_by_text(f"Shipment #{shipment_id} {done}.").first.wait_for()
         wait_until_idle(page)
         if done == "shipped":
             screenshot(page, "shipments")
