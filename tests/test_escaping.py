@@ -244,15 +244,13 @@ def test_every_typed_field_is_stored_and_read_back_exactly(sessions, ref, seeded
     assert listed.loc[seeded.shipments[1], "cancel_reason"] == PAYLOADS["md_bold"]
 
     approved, rejected, substituted = (restock_queue.request_detail(sessions, i) for i in seeded.request_ids)
-    assert (approved["contact_name"], approved["contact_phone"]) == (PAYLOADS["img"], PAYLOADS["js_url"])
-    assert approved["note"] == "\n".join(ALL)  # the leader's line breaks survive
-    assert approved["decision_reason"] == PAYLOADS["svg"]
-    assert rejected["decision_reason"] == PAYLOADS["img"]
+    assert (approved.contact_name, approved.contact_phone) == (PAYLOADS["img"], PAYLOADS["js_url"])
+    assert approved.note == "\n".join(ALL)  # the leader's line breaks survive
+    assert approved.decision_reason == PAYLOADS["svg"]
+    assert rejected.decision_reason == PAYLOADS["img"]
     line_reasons = set(restock_queue.request_lines(sessions, seeded.request_ids[0])["reason"].dropna())
     assert line_reasons == {PAYLOADS["md_link"]}
-    assert PAYLOADS["formula"] in set(
-        restock_queue.request_lines(sessions, substituted["request_id"])["reason"]
-    )
+    assert PAYLOADS["formula"] in set(restock_queue.request_lines(sessions, substituted.request_id)["reason"])
 
     users = accounts.user_table(sessions).set_index("id")
     assert users.loc[seeded.user_id, "display_name"] == PAYLOADS["script"]
@@ -469,12 +467,12 @@ ALLOWED = {
     ("outreach/ui/coverage.py", "total_caption(page, len(rows), noun='Rows')"): "row numbers",
     ("outreach/ui/coverage.py", "need.AREA_LEVEL_LABELS[choice.level].lower()"): "a constant label",
     ("outreach/ui/coverage.py", "choice.language_name"): "the catalog's language name",
-    ("pages/restock_requests.py", "detail['reference']"): "a generated reference like KYR-7F3K-92QX",
-    ("pages/restock_requests.py", "detail['status'].replace('_', ' ')"): "a status constant",
-    ("pages/restock_requests.py", "detail['shipment_id']"): "an id",
-    ("pages/restock_requests.py", "detail['shipment_status']"): "a status constant",
-    ("pages/restock_requests.py", "action"): "picked from a constant list",
     ("outreach/ui/shipments.py", "shipment_id"): "a shipment id",
+    ("outreach/ui/triage.py", "detail.reference"): "a generated reference like KYR-7F3K-92QX",
+    ("outreach/ui/triage.py", "detail.status.replace('_', ' ')"): "a status constant",
+    ("outreach/ui/triage.py", "detail.shipment_id"): "an id",
+    ("outreach/ui/triage.py", "detail.shipment_status"): "a status constant",
+    ("outreach/ui/triage.py", "action"): "picked from a constant list",
 }
 
 

@@ -26,6 +26,7 @@ from outreach.inventory.ledger import (
     unit_label,
 )
 from outreach.inventory.reads import (
+    available_per_depot,
     balances,
     editions,
     ledger_totals,
@@ -40,6 +41,7 @@ __all__ = [
     "adjust",
     "apply_movement",
     "available",
+    "available_per_depot",
     "balance",
     "balances",
     "count",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 
 from outreach.db import SessionFactory, read_frame
+from outreach.inventory.ledger import unit_label
 from outreach.models import Edition, Location, StockBalance, StockMovement, StockUnit
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -123,6 +125,31 @@ def balances(sessions: SessionFactory) -> pd.DataFrame:
         .order_by(StockBalance.unit_id, StockBalance.location_id)
     )
     return read_frame(sessions, statement)
+
+
+def available_per_depot(sessions: SessionFactory, unit_ids: Sequence[int]) -> pd.DataFrame:
+    """Units available now (on hand minus reserved) of the given items: one row per item, by its label,
+    one column per depot holding any of them (0 where a depot has none). Empty when no depot holds any."""
+    statement = (
+        select(
+            StockUnit.material,
+            StockUnit.language,
+            Edition.code.label("edition"),
+            Location.name.label("depot"),
+            (StockBalance.on_hand - StockBalance.reserved).label("available"),
+        )
+        .join(StockUnit, StockUnit.id == StockBalance.unit_id)
+        .join(Edition, Edition.id == StockUnit.edition_id)
+        .join(Location, Location.id == StockBalance.location_id)
+        .where(StockBalance.unit_id.in_([int(unit_id) for unit_id in unit_ids]))
+        .order_by(StockBalance.unit_id, StockBalance.location_id)
+    )
+    frame = read_frame(sessions, statement)
+    if frame.empty:
+        return pd.DataFrame(index=pd.Index([], name="item"))
+    return frame.assign(item=[unit_label(row) for row in frame.itertuples()]).pivot_table(
+        index="item", columns="depot", values="available", aggfunc="sum", fill_value=0
+    )
 
 
 def low_stock(sessions: SessionFactory) -> pd.DataFrame:

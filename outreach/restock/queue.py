@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -81,46 +81,53 @@ def _lines(sessions: SessionFactory, request_ids: Sequence[int] | None = None) -
     return frame
 
 
-def _where(
-    statement: Select,
-    *,
-    statuses: Sequence[str] | None = None,
-    borough: str | None = None,
-    language: str | None = None,
-    min_age_days: int | None = None,
-    organization_id: int | None = None,
-) -> Select:
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue is narrowed to. Frozen and hashable: the ui caches a page of the queue by it."""
+
+    statuses: tuple[str, ...] = ()  # none: every status
+    borough: str | None = None
+    language: str | None = None  # of any line's material
+    min_age_days: int = 0
+    organization_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # A list of statuses would make the filters unhashable (and so no cache key).
+        object.__setattr__(self, "statuses", tuple(self.statuses))
+
+
+def _where(statement: Select, filters: QueueFilters) -> Select:
     """The queue's filters, in SQL, on restock_requests alone (subqueries, not joins: a page of ids and
     the count are then read from indexes)."""
-    if statuses:
-        statement = statement.where(RestockRequest.status.in_(list(statuses)))
-    if borough:
+    if filters.statuses:
+        statement = statement.where(RestockRequest.status.in_(list(filters.statuses)))
+    if filters.borough:
         statement = statement.where(
-            RestockRequest.organization_id.in_(select(Organization.id).where(Organization.borough == borough))
+            RestockRequest.organization_id.in_(
+                select(Organization.id).where(Organization.borough == filters.borough)
+            )
         )
-    if organization_id is not None:
-        statement = statement.where(RestockRequest.organization_id == organization_id)
-    if language:
+    if filters.organization_id is not None:
+        statement = statement.where(RestockRequest.organization_id == filters.organization_id)
+    if filters.language:
         statement = statement.where(
             RestockRequest.id.in_(
                 select(RestockRequestLine.request_id)
                 .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
-                .where(StockUnit.language == language)
+                .where(StockUnit.language == filters.language)
             )
         )
-    if min_age_days:
-        statement = statement.where(RestockRequest.created_at <= utcnow() - dt.timedelta(days=min_age_days))
+    if filters.min_age_days:
+        statement = statement.where(
+            RestockRequest.created_at <= utcnow() - dt.timedelta(days=filters.min_age_days)
+        )
     return statement
 
 
 def queue(
     sessions: SessionFactory,
+    filters: QueueFilters = QueueFilters(),
     *,
-    statuses: Sequence[str] | None = None,
-    borough: str | None = None,
-    language: str | None = None,
-    min_age_days: int | None = None,
-    organization_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> pd.DataFrame:
@@ -128,13 +135,6 @@ def queue(
 
     `limit`/`offset` give one page (filters and order in SQL); `queue_count` counts the same filters.
     """
-    filters: dict[str, Any] = {
-        "statuses": statuses,
-        "borough": borough,
-        "language": language,
-        "min_age_days": min_age_days,
-        "organization_id": organization_id,
-    }
     order = (RestockRequest.created_at, RestockRequest.id)
     statement = (
         select(
@@ -159,11 +159,11 @@ def queue(
         .order_by(*order)
     )
     if limit is None and not offset:
-        statement = _where(statement, **filters)
+        statement = _where(statement, filters)
     else:
         # A page: first its ids, from restock_requests alone (index (status, created_at, id)), then the
         # joins for those rows only; joining first would sort every match with its joined columns.
-        ids = _where(select(RestockRequest.id).order_by(*order), **filters).offset(offset)
+        ids = _where(select(RestockRequest.id).order_by(*order), filters).offset(offset)
         if limit is not None:
             ids = ids.limit(limit)
         page_ids = [int(value) for value in read_frame(sessions, ids)["id"]]
@@ -208,24 +208,9 @@ def _line_totals(sessions: SessionFactory, request_ids: list[int]) -> pd.DataFra
     return sums[columns]
 
 
-def queue_count(
-    sessions: SessionFactory,
-    *,
-    statuses: Sequence[str] | None = None,
-    borough: str | None = None,
-    language: str | None = None,
-    min_age_days: int | None = None,
-    organization_id: int | None = None,
-) -> int:
+def queue_count(sessions: SessionFactory, filters: QueueFilters = QueueFilters()) -> int:
     """How many requests `queue` lists with the same filters (for "rows X–Y of N")."""
-    statement = _where(
-        select(func.count()).select_from(RestockRequest),
-        statuses=statuses,
-        borough=borough,
-        language=language,
-        min_age_days=min_age_days,
-        organization_id=organization_id,
-    )
+    statement = _where(select(func.count()).select_from(RestockRequest), filters)
     return int(read_frame(sessions, statement).iloc[0, 0])
 
 
@@ -234,7 +219,37 @@ def request_lines(sessions: SessionFactory, request_id: int) -> pd.DataFrame:
     return _lines(sessions, [request_id]).drop(columns=["request_id"]).reset_index(drop=True)
 
 
-def request_detail(sessions: SessionFactory, request_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RequestDetail:
+    """One request as a coordinator sees it, including the contact for this request."""
+
+    request_id: int
+    reference: str
+    status: str
+    organization_id: int
+    organization: str
+    borough: str | None
+    organization_status: str
+    channel: str
+    language: str  # the leader's
+    contact_name: str | None
+    contact_phone: str | None
+    note: str | None
+    on_hand_reported: int | None  # packs the leader said they still have
+    claimed_by: str | None
+    claimed_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str | None
+    depot_id: int | None  # where stock is reserved, once approved
+    depot: str | None
+    created_by: str
+    created_at: dt.datetime
+    shipment_id: int | None
+    shipment_status: str | None
+
+
+def request_detail(sessions: SessionFactory, request_id: int) -> RequestDetail:
     """Everything about one request for a coordinator, including the contact for this request."""
     with sessions() as session:
         request = session.get(RestockRequest, request_id)
@@ -242,32 +257,32 @@ def request_detail(sessions: SessionFactory, request_id: int) -> dict[str, Any]:
             raise NotFound(f"Restock request #{request_id} does not exist. Reload the queue.")
         shipment = session.scalar(select(Shipment).where(Shipment.request_id == request_id))
         depot = session.get(Location, request.depot_id) if request.depot_id else None
-        return {
-            "request_id": request.id,
-            "reference": request.reference,
-            "status": request.status,
-            "organization_id": request.organization_id,
-            "organization": request.organization.name,
-            "borough": request.organization.borough,
-            "organization_status": request.organization.status,
-            "channel": request.channel,
-            "language": request.language,
-            "contact_name": request.contact_name,
-            "contact_phone": request.contact_phone,
-            "note": request.note,
-            "on_hand_reported": request.on_hand_reported,
-            "claimed_by": request.claimed_by,
-            "claimed_at": request.claimed_at,
-            "decided_by": request.decided_by,
-            "decided_at": request.decided_at,
-            "decision_reason": request.decision_reason,
-            "depot_id": request.depot_id,
-            "depot": depot.name if depot else None,
-            "created_by": request.created_by,
-            "created_at": request.created_at,
-            "shipment_id": shipment.id if shipment else None,
-            "shipment_status": shipment.status if shipment else None,
-        }
+        return RequestDetail(
+            request_id=request.id,
+            reference=request.reference,
+            status=request.status,
+            organization_id=request.organization_id,
+            organization=request.organization.name,
+            borough=request.organization.borough,
+            organization_status=request.organization.status,
+            channel=request.channel,
+            language=request.language,
+            contact_name=request.contact_name,
+            contact_phone=request.contact_phone,
+            note=request.note,
+            on_hand_reported=request.on_hand_reported,
+            claimed_by=request.claimed_by,
+            claimed_at=request.claimed_at,
+            decided_by=request.decided_by,
+            decided_at=request.decided_at,
+            decision_reason=request.decision_reason,
+            depot_id=request.depot_id,
+            depot=depot.name if depot else None,
+            created_by=request.created_by,
+            created_at=request.created_at,
+            shipment_id=shipment.id if shipment else None,
+            shipment_status=shipment.status if shipment else None,
+        )
 
 
 def organization_requests(sessions: SessionFactory, organization_id: int, *, limit: int = 20) -> pd.DataFrame:
@@ -298,7 +313,7 @@ def organization_requests(sessions: SessionFactory, organization_id: int, *, lim
     return read_frame(sessions, statement)
 
 
-def export_frame(sessions: SessionFactory, **filters: Any) -> pd.DataFrame:
+def export_frame(sessions: SessionFactory, filters: QueueFilters = QueueFilters()) -> pd.DataFrame:
     """One row per request line for spreadsheets: every request `queue` would list with the same filters
     (all pages), in one query. Contacts are left out."""
     statement = _where(
@@ -329,7 +344,7 @@ def export_frame(sessions: SessionFactory, **filters: Any) -> pd.DataFrame:
         .outerjoin(Location, Location.id == RestockRequest.depot_id)
         .outerjoin(Shipment, Shipment.request_id == RestockRequest.id)
         .order_by(RestockRequest.created_at, RestockRequest.id, RestockRequestLine.id),
-        **filters,
+        filters,
     )
     frame = read_frame(sessions, statement)
     pack_sizes = frame["material"].map(lambda code: material_of(code).pack_size)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from outreach import audit, i18n
+from outreach.catalog import material_of
 from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, RateLimited
@@ -65,6 +66,17 @@ class Draft:
     @property
     def total_packs(self) -> int:
         return sum(self.lines.values())
+
+    @property
+    def total_pieces(self) -> int:
+        """Flyers and booklets counted one by one: what the packs hold."""
+        return sum(self.pieces(unit_id) for unit_id in self.lines)
+
+    def pack_size(self, unit_id: int) -> int:
+        return material_of(self.items[unit_id][0]).pack_size
+
+    def pieces(self, unit_id: int) -> int:
+        return self.lines[unit_id] * self.pack_size(unit_id)
 
 
 # --- checks -------------------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ import streamlit as st
 
 from outreach import organizations
 from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
+from outreach.config import settings
 from outreach.db import SessionFactory
 from outreach.restock import links as restock_links
 from outreach.restock import submission as restock
 from outreach.ui import state
 from outreach.ui.documents import poster_button
-from outreach.ui.pickers import organization_picker
+from outreach.ui.pickers import organization_picker, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import escape_markdown, run_write
 
@@ -35,10 +36,15 @@ def phone_widget_keys(units: pd.DataFrame) -> list[str]:
     return [*keys, state.REQ_PHONE_CONTACT_NAME, state.REQ_PHONE_CONTACT_PHONE, state.REQ_PHONE_NOTE]
 
 
-def show_phone_request(sessions: SessionFactory, *, actor: str, units: pd.DataFrame) -> None:
+def show_phone_request(sessions: SessionFactory, *, actor: str) -> None:
     """A coordinator enters a request for an organization (a phone call); it joins the queue."""
     st.caption("A leader called or wrote: enter the request for them. It joins the queue like any other.")
-    units = units.sort_values("unit_id").drop_duplicates(["material", "language"], keep="last")
+    units = unit_frame(settings().database_url)
+    units = (
+        units[units["edition_status"] == "active"]
+        .sort_values("unit_id")
+        .drop_duplicates(["material", "language"], keep="last")
+    )
     if units.empty:
         st.info("Add stock items first.")
         return

@@ -69,7 +69,8 @@ RESTOCK_CONFIRM_FORM = "restock_confirm_form"
 RESTOCK_BACK = "restock_back"
 RESTOCK_ANOTHER = "restock_another"
 RESTOCK_STAGE = "restock_stage"  # "form" -> "confirm" -> "done"
-RESTOCK_DRAFT = "restock_draft"  # the checked submission waiting for confirmation
+RESTOCK_DRAFT = "restock_draft"  # the checked submission (a submission.Draft) waiting for confirmation
+RESTOCK_DRAFT_LANGS = "restock_draft_langs"  # the languages picked for that draft, shown again on "back"
 RESTOCK_IDEMPOTENCY_KEY = "restock_idempotency_key"  # one per form instance, reused on resubmit
 RESTOCK_DONE = "restock_done"  # confirmation number of the request just sent
 RESTOCK_ORG = "restock_org"  # organization the state above belongs to (a new link starts afresh)
@@ -109,6 +110,7 @@ REQ_LINK_NEW = "req_link_new"  # {"organization_id", "token"}: the link just mad
 REQ_LINK_HIDE = "req_link_hide"
 REQ_LINK_POSTER = "req_link_poster"
 REQ_LINK_QR = "req_link_qr"
+REQ_SECTION = "req_section"  # the section shown: "queue", "phone" or "links" (only that one runs)
 
 # --- coverage map and allocation planner
 COV_LANGUAGE = "cov_language"

@@ -135,7 +135,7 @@ def test_the_fulfil_heading_escapes_the_depot_name(seeded):
         sessions, token=token, idempotency_key=uuid.uuid4().hex, lines={ref.units[("flyer", "es")]: 1}
     )
     triage.approve_request(sessions, request_id=sent.request_id, depot_id=data.depot, actor="cora")
-    assert restock_queue.request_detail(sessions, sent.request_id)["depot"] == PAYLOADS["md_image"]
+    assert restock_queue.request_detail(sessions, sent.request_id).depot == PAYLOADS["md_image"]
     at = open_page("pages/restock_requests.py", "coordinator")
     at.selectbox(key=state.REQ_SELECTED).set_value(sent.request_id).run()
     assert_shown_as_text(at)

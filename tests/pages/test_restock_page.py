@@ -91,6 +91,23 @@ def test_the_same_submission_twice_stores_one_request(linked):
     assert at.session_state[state.RESTOCK_IDEMPOTENCY_KEY] != key
 
 
+def test_back_from_the_confirmation_keeps_what_was_typed(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    at.multiselect(key=state.RESTOCK_ITEM_LANGS).set_value(["bn", "es"]).run()
+    packs_input(at, ref, "booklet", "bn").set_value(3)
+    at.number_input(key=state.RESTOCK_ON_HAND).set_value(1)
+    at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("Rahim")
+    review(at)
+    assert i18n.t("confirm.heading", "es") in page_text(at) and "75" in page_text(at)  # 3 packs of 25
+    next(b for b in at.button if b.key == state.RESTOCK_BACK).click().run()
+    assert at.multiselect(key=state.RESTOCK_ITEM_LANGS).value == ["bn", "es"]
+    assert packs_input(at, ref, "booklet", "bn").value == 3
+    assert at.number_input(key=state.RESTOCK_ON_HAND).value == 1
+    assert at.text_input(key=state.RESTOCK_CONTACT_NAME).value == "Rahim"
+    assert stored(sessions) == 0
+
+
 def test_arabic_is_right_to_left_with_errors_in_arabic(linked):
     sessions, ref, org, token = linked
     at = open_page(PAGE, query={"t": token})

@@ -12,6 +12,7 @@ from outreach.models import RestockRequest
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
+from outreach.restock.queue import QueueFilters
 from outreach.shipments import steps as shipments
 from outreach.ui import paging, state
 from tests.pages.conftest import open_page, page_text
@@ -21,6 +22,11 @@ PAGE = "pages/restock_requests.py"
 
 def button(at, label):
     return next(b for b in at.button if b.label == label)
+
+
+def open_section(at, section):
+    """Choose a section of the page ("queue", "phone" or "links"); only that one runs."""
+    return at.segmented_control(key=state.REQ_SECTION).set_value(section).run()
 
 
 @pytest.fixture
@@ -73,7 +79,7 @@ def test_queue_flow_from_submission_to_delivered(submitted):
     assert sent.reference in text and "Imam Y · 555-0100" in text and "Note: <b>after Friday</b>" in text
 
     button(at, "Claim this request").click().run()
-    assert restock_queue.request_detail(sessions, sent.request_id)["claimed_by"] == "cora"
+    assert restock_queue.request_detail(sessions, sent.request_id).claimed_by == "cora"
     assert "You have claimed this request." in page_text(at)
 
     lines = restock_queue.request_lines(sessions, sent.request_id)
@@ -81,15 +87,15 @@ def test_queue_flow_from_submission_to_delivered(submitted):
     at.number_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value(3)
     button(at, "Approve and reserve stock").click().run()
     assert "Say why" in at.error[0].value  # reduced without a reason: nothing approved
-    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "submitted"
+    assert restock_queue.request_detail(sessions, sent.request_id).status == "submitted"
     at.text_input(key=f"{state.REQ_APPROVE_REASON}_{flyer}").set_value("low stock")
     button(at, "Approve and reserve stock").click().run()
-    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "approved"
+    assert restock_queue.request_detail(sessions, sent.request_id).status == "approved"
     with sessions() as session:
         assert inventory.balance(session, ref.units[("flyer", "ar")], ref.main_depot) == (1_000, 150)
 
     button(at, "Create the shipment from the approved lines").click().run()
-    shipment_id = restock_queue.request_detail(sessions, sent.request_id)["shipment_id"]
+    shipment_id = restock_queue.request_detail(sessions, sent.request_id).shipment_id
     assert shipment_id and f"Shipment #{shipment_id} is draft" in page_text(at)
 
     for step in (shipments.pack_shipment, shipments.ship_shipment, shipments.deliver_shipment):
@@ -97,10 +103,25 @@ def test_queue_flow_from_submission_to_delivered(submitted):
     at.multiselect(key=state.REQ_FILTER_STATUS).set_value(["delivered"]).run()
     # The delivered filter finds it (labels carry no status: see pages/restock_requests.py).
     assert at.selectbox(key=state.REQ_SELECTED).options == [f"{sent.reference} · Harbor Masjid"]
-    row = restock_queue.queue(sessions, statuses=["delivered"]).iloc[0]
+    row = restock_queue.queue(sessions, QueueFilters(statuses=("delivered",))).iloc[0]
     assert (row["packs_approved"], row["packs_shipped"]) == (5, 5)
     with sessions() as session:
         assert inventory.balance(session, ref.units[("flyer", "ar")], ref.main_depot) == (850, 0)
+
+
+def test_approving_shows_the_approved_request_and_its_reserved_stock_at_once(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    assert at.subheader[0].value == f"{sent.reference}: submitted"
+    button(at, "Approve and reserve stock").click().run()
+    assert not at.exception
+    assert [message.value for message in at.success] == [f"Approved {sent.reference}; stock reserved."]
+    assert at.subheader[0].value == f"{sent.reference}: approved"
+    assert at.dataframe[0].value["status"].tolist() == ["approved"]  # the queue's cached page was cleared
+    request_lines = next(frame.value for frame in at.dataframe if "pack_size" in frame.value.columns)
+    assert request_lines["packs_approved"].tolist() == [4, 2]
+    assert "250 units reserved (6 packs)." in page_text(at)  # 4 packs of 50 flyers, 2 of 25 booklets
+    assert button(at, "Create the shipment from the approved lines")  # the next step, right away
 
 
 def test_a_claim_by_someone_else_is_shown_and_blocks(submitted):
@@ -113,7 +134,7 @@ def test_a_claim_by_someone_else_is_shown_and_blocks(submitted):
     at.text_input(key=state.REQ_CLOSE_REASON).set_value("duplicate")
     button(at, "Confirm").click().run()
     assert "claimed by dan" in at.error[0].value
-    assert restock_queue.request_detail(sessions, sent.request_id)["status"] == "submitted"
+    assert restock_queue.request_detail(sessions, sent.request_id).status == "submitted"
 
 
 def test_reject_with_a_reason(submitted):
@@ -122,12 +143,12 @@ def test_reject_with_a_reason(submitted):
     at.text_input(key=state.REQ_CLOSE_REASON).set_value("asked twice")
     button(at, "Confirm").click().run()
     detail = restock_queue.request_detail(sessions, sent.request_id)
-    assert (detail["status"], detail["decision_reason"]) == ("rejected", "asked twice")
+    assert (detail.status, detail.decision_reason) == ("rejected", "asked twice")
 
 
 def test_phone_request_saves_once_and_clears_the_form(submitted):
     sessions, ref, org, sent = submitted
-    at = open_page(PAGE, "coordinator")
+    at = open_section(open_page(PAGE, "coordinator"), "phone")
     assert not at.button or "Save request" not in [b.label for b in at.button]  # pick the organization first
     at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
     at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").set_value(2)
@@ -144,7 +165,7 @@ def test_phone_request_saves_once_and_clears_the_form(submitted):
 
 def test_links_are_shown_once_with_qr_and_poster(submitted):
     sessions, ref, org, sent = submitted
-    at = open_page(PAGE, "coordinator")
+    at = open_section(open_page(PAGE, "coordinator"), "links")
     at.selectbox(key=state.REQ_LINK_ORG).set_value(org).run()
     at.radio(key=state.REQ_LINK_ACTION).set_value("rotate")
     button(at, "Apply").click().run()
@@ -157,6 +178,35 @@ def test_links_are_shown_once_with_qr_and_poster(submitted):
     at.radio(key=state.REQ_LINK_ACTION).set_value("revoke")
     button(at, "Apply").click().run()
     assert restock_links.link_status(sessions, org) is None and "no active link" in page_text(at)
+
+
+def test_creating_a_link_shows_it_at_once_in_the_links_section(submitted):
+    sessions, ref, org, sent = submitted
+    restock_links.revoke_link(sessions, organization_id=org, actor="t")
+    at = open_section(open_page(PAGE, "coordinator"), "links")
+    at.selectbox(key=state.REQ_LINK_ORG).set_value(org).run()
+    assert "no active link" in page_text(at)
+    assert at.radio(key=state.REQ_LINK_ACTION).value == "issue"
+    button(at, "Apply").click().run()
+    assert not at.exception
+    assert at.segmented_control(key=state.REQ_SECTION).value == "links"  # not back on the queue
+    assert "Link created." in page_text(at) and "Copy or print this link now" in page_text(at)
+    [code] = at.code
+    token = code.value.split("t=", 1)[1]
+    assert restock_links.resolve(sessions, token).organization_id == org
+
+
+def test_only_the_chosen_section_runs_and_the_queue_keeps_its_filters(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.REQ_FILTER_BOROUGH).set_value("Bronx").run()
+    assert "No requests match these filters." in page_text(at)
+    at = open_section(at, "phone")
+    assert not at.dataframe and state.REQ_FILTER_BOROUGH not in {box.key for box in at.selectbox}
+    assert {box.key for box in at.selectbox} == {state.REQ_PHONE_ORG}
+    at = open_section(at, "queue")
+    assert at.selectbox(key=state.REQ_FILTER_BOROUGH).value == "Bronx"
+    assert "No requests match these filters." in page_text(at)
 
 
 # --- paging at scale (issue 7) ---------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_two_fulfilments_make_one_shipment(sessions, ref, setup):
     assert all(f"#{results[0]}" in str(e) for e in errors)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Shipment)) == 1
-    assert restock_queue.request_detail(sessions, request_id)["shipment_id"] == results[0]
+    assert restock_queue.request_detail(sessions, request_id).shipment_id == results[0]
 
 
 def test_the_same_submission_from_many_threads_stores_one_request(sessions, setup):
@@ -149,6 +149,6 @@ def test_two_coordinators_claim_at_once(sessions, setup):
             for who in ("cora", "dan")
         ]
     )
-    holder = restock_queue.request_detail(sessions, request_id)["claimed_by"]
+    holder = restock_queue.request_detail(sessions, request_id).claimed_by
     assert len(results) == 1 and len(errors) == 1 and holder in {"cora", "dan"}
     assert f"claimed by {holder}" in str(errors[0])

@@ -9,6 +9,7 @@ import pytest
 from outreach import inventory, organizations
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
+from outreach.restock.queue import QueueFilters
 
 PER_BOROUGH = {"Brooklyn": 33, "Bronx": 22}
 
@@ -56,19 +57,34 @@ def test_pages_follow_each_other_in_queue_order(sessions, many):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"borough": "Bronx"}, {"language": "es"}, {"statuses": ["submitted"]}, {"statuses": ["approved"]}],
+    [
+        QueueFilters(),
+        QueueFilters(borough="Bronx"),
+        QueueFilters(language="es"),
+        QueueFilters(statuses=("submitted",)),
+        QueueFilters(statuses=("approved",)),
+    ],
 )
 def test_count_and_export_agree_with_the_listed_rows(sessions, many, filters):
-    listed = restock_queue.queue(sessions, **filters)
-    assert restock_queue.queue_count(sessions, **filters) == len(listed)
-    paged = restock_queue.queue(sessions, **filters, limit=10, offset=10)
+    listed = restock_queue.queue(sessions, filters)
+    assert restock_queue.queue_count(sessions, filters) == len(listed)
+    paged = restock_queue.queue(sessions, filters, limit=10, offset=10)
     assert paged["reference"].tolist() == listed["reference"].tolist()[10:20]
-    export = restock_queue.export_frame(sessions, **filters)  # one line per request here: every page's
+    export = restock_queue.export_frame(sessions, filters)  # one line per request here: every page's
     assert export["reference"].tolist() == listed["reference"].tolist()
 
 
 def test_filters_select_the_right_requests(sessions, many):
-    assert restock_queue.queue_count(sessions, borough="Bronx") == PER_BOROUGH["Bronx"]
-    assert restock_queue.queue_count(sessions, language="es") == PER_BOROUGH["Brooklyn"]
-    assert restock_queue.queue_count(sessions, borough="Bronx", language="es") == 0
-    assert set(restock_queue.queue(sessions, borough="Bronx", limit=5)["borough"]) == {"Bronx"}
+    assert restock_queue.queue_count(sessions, QueueFilters(borough="Bronx")) == PER_BOROUGH["Bronx"]
+    assert restock_queue.queue_count(sessions, QueueFilters(language="es")) == PER_BOROUGH["Brooklyn"]
+    assert restock_queue.queue_count(sessions, QueueFilters(borough="Bronx", language="es")) == 0
+    assert set(restock_queue.queue(sessions, QueueFilters(borough="Bronx"), limit=5)["borough"]) == {"Bronx"}
+
+
+def test_filters_are_a_cache_key():
+    """Equal filters are one key (statuses given as a list too), different filters another."""
+    as_list = QueueFilters(statuses=["submitted"])
+    assert as_list == QueueFilters(statuses=("submitted",)) and hash(as_list) == hash(
+        QueueFilters(("submitted",))
+    )
+    assert QueueFilters(borough="Bronx") != QueueFilters(borough="Brooklyn")

@@ -16,6 +16,7 @@ from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
+from outreach.restock.queue import QueueFilters
 from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 
@@ -90,8 +91,8 @@ def test_submit_stores_lines_and_a_readable_reference(sessions, ref, org, token)
     lines = restock_queue.request_lines(sessions, sent.request_id)
     assert sorted(lines["packs_requested"]) == [2, 3]
     detail = restock_queue.request_detail(sessions, sent.request_id)
-    assert (detail["status"], detail["channel"], detail["language"]) == ("submitted", "link", "yi")
-    assert detail["contact_name"] == "Reb Moshe" and detail["organization_id"] == org
+    assert (detail.status, detail.channel, detail.language) == ("submitted", "link", "yi")
+    assert detail.contact_name == "Reb Moshe" and detail.organization_id == org
 
 
 def test_audit_holds_neither_token_nor_contact(sessions, ref, token):
@@ -189,7 +190,7 @@ def test_script_tags_and_control_characters_are_stored_as_plain_text(sessions, r
     note = "<script>alert('x')</script>\nline two\x00"
     sent = submit(sessions, token, {ref.units[("flyer", "yi")]: 1}, note=note, on_hand_reported="3")
     detail = restock_queue.request_detail(sessions, sent.request_id)
-    assert detail["note"] == "<script>alert('x')</script>\nline two" and detail["on_hand_reported"] == 3
+    assert detail.note == "<script>alert('x')</script>\nline two" and detail.on_hand_reported == 3
 
 
 def test_dead_tokens_cannot_submit(sessions, ref, org, token):
@@ -253,6 +254,15 @@ def test_phone_request_needs_an_existing_organization(sessions, ref):
         )
 
 
+def test_a_checked_draft_counts_its_packs_and_pieces(sessions, ref):
+    flyers, booklets = ref.units[("flyer", "ur")], ref.units[("booklet", "ur")]
+    draft = restock.validate_submission(sessions, lines={flyers: 3, booklets: "2"}, language="ur")
+    assert (draft.pack_size(flyers), draft.pack_size(booklets)) == (50, 25)
+    assert (draft.pieces(flyers), draft.pieces(booklets)) == (150, 50)
+    assert (draft.total_packs, draft.total_pieces) == (5, 200)
+    assert draft.items[booklets] == ("booklet", "ur")
+
+
 def test_far_above_usual(sessions, ref, org, token):
     assert restock.far_above_usual(sessions, organization_id=org, total_packs=100) is None  # no history yet
     unit = ref.units[("flyer", "yi")]
@@ -297,13 +307,13 @@ def test_claim_names_the_holder_and_can_be_released(sessions, request_id):
         triage.unclaim_request(sessions, request_id=request_id, actor="dan")
     triage.unclaim_request(sessions, request_id=request_id, actor="dan", force=True)
     triage.claim_request(sessions, request_id=request_id, actor="dan")
-    assert restock_queue.request_detail(sessions, request_id)["claimed_by"] == "dan"
+    assert restock_queue.request_detail(sessions, request_id).claimed_by == "dan"
 
 
 def test_approve_whole_reserves_stock(sessions, stocked, request_id):
     triage.approve_request(sessions, request_id=request_id, depot_id=stocked.main_depot, actor=ACTOR)
     assert reserved(sessions, stocked, "flyer") == 200 and reserved(sessions, stocked, "booklet") == 50
-    assert restock_queue.request_detail(sessions, request_id)["status"] == "approved"
+    assert restock_queue.request_detail(sessions, request_id).status == "approved"
     with pytest.raises(Conflict, match="is approved"):
         triage.approve_request(sessions, request_id=request_id, depot_id=stocked.main_depot, actor=ACTOR)
 
@@ -365,7 +375,7 @@ def test_approval_refuses_more_than_available_and_reserves_nothing(sessions, sto
     with pytest.raises(OutOfStock, match="needs 50 units, but only 20"):
         triage.approve_request(sessions, request_id=request_id, depot_id=stocked.main_depot, actor=ACTOR)
     assert reserved(sessions, stocked, "flyer") == 0  # all or nothing
-    assert restock_queue.request_detail(sessions, request_id)["status"] == "submitted"
+    assert restock_queue.request_detail(sessions, request_id).status == "submitted"
 
 
 def test_substitute_before_and_after_approval(sessions, stocked, request_id):
@@ -421,12 +431,12 @@ def test_reject_and_cancel_release_reservations(sessions, stocked, request_id, t
     triage.cancel_request(sessions, request_id=request_id, reason="they found a box", actor=ACTOR)
     assert reserved(sessions, stocked, "flyer") == 0
     detail = restock_queue.request_detail(sessions, request_id)
-    assert (detail["status"], detail["decision_reason"]) == ("cancelled", "they found a box")
+    assert (detail.status, detail.decision_reason) == ("cancelled", "they found a box")
     with pytest.raises(Conflict, match="is cancelled"):
         triage.reject_request(sessions, request_id=request_id, reason="x", actor=ACTOR)
     other = submit(sessions, token, {stocked.units[("flyer", "yi")]: 1}).request_id
     triage.reject_request(sessions, request_id=other, reason="duplicate of an earlier request", actor=ACTOR)
-    assert restock_queue.request_detail(sessions, other)["status"] == "rejected"
+    assert restock_queue.request_detail(sessions, other).status == "rejected"
 
 
 def test_fulfilment_follows_the_shipment_and_happens_once(sessions, stocked, request_id):
@@ -446,9 +456,9 @@ def test_fulfilment_follows_the_shipment_and_happens_once(sessions, stocked, req
     second = fulfilment.create_shipment_from_request(sessions, request_id=request_id, actor=ACTOR)
     for step in (shipments.pack_shipment, shipments.ship_shipment):
         step(sessions, shipment_id=second, actor=ACTOR)
-    assert restock_queue.request_detail(sessions, request_id)["status"] == "shipped"
+    assert restock_queue.request_detail(sessions, request_id).status == "shipped"
     shipments.deliver_shipment(sessions, shipment_id=second, actor=ACTOR)
-    row = restock_queue.queue(sessions, statuses=["delivered"]).iloc[0]
+    row = restock_queue.queue(sessions, QueueFilters(statuses=("delivered",))).iloc[0]
     assert (row["packs_shipped"], row["shipment_id"]) == (6, second)
     with sessions() as session:
         assert inventory.balance(session, stocked.units[("flyer", "yi")], stocked.main_depot) == (300, 0)
@@ -472,10 +482,10 @@ def test_queue_filters_and_export(sessions, stocked, org, token):
         idempotency_key=key(),
     )
     backdate(sessions, old.request_id, hours=9 * 24)
-    assert set(restock_queue.queue(sessions, language="yi")["reference"]) == {old.reference}
-    assert set(restock_queue.queue(sessions, min_age_days=7)["reference"]) == {old.reference}
-    assert len(restock_queue.queue(sessions, borough="Brooklyn")) == 2
-    assert restock_queue.queue(sessions, statuses=["approved"]).empty
+    assert set(restock_queue.queue(sessions, QueueFilters(language="yi"))["reference"]) == {old.reference}
+    assert set(restock_queue.queue(sessions, QueueFilters(min_age_days=7))["reference"]) == {old.reference}
+    assert len(restock_queue.queue(sessions, QueueFilters(borough="Brooklyn"))) == 2
+    assert restock_queue.queue(sessions, QueueFilters(statuses=("approved",))).empty
     frame = restock_queue.queue(sessions)
     assert frame.iloc[0]["reference"] == old.reference and frame.iloc[0]["age_days"] >= 9  # oldest first
     export = restock_queue.export_frame(sessions)
