@@ -54,13 +54,27 @@ def test_status_material_and_item_labels_exist_everywhere():
 
 
 def test_every_key_used_in_the_code_exists():
-    sources = [ROOT / "pages" / "restock.py", *sorted((ROOT / "outreach").glob("restock*.py"))]
+    outreach = ROOT / "outreach"
+    sources = [
+        ROOT / "pages" / "restock.py",
+        *sorted((outreach / "restock").glob("*.py")),
+        *sorted((outreach / "ui").glob("restock*.py")),
+    ]
     pattern = re.compile(
         r"""["']((?:page|form|confirm|done|history|status|token|error|poster|language)\.[a-z_.]+)["']"""
     )
     used = {key for path in sources for key in pattern.findall(path.read_text(encoding="utf-8"))}
-    assert used, "no keys found: the pattern is wrong"
+    assert {"error.packs_over_limit", "token.invalid"} <= used, (
+        "keys not found: the pattern or paths are wrong"
+    )
     assert used <= set(REFERENCE), used - set(REFERENCE)
+
+
+def test_every_quantity_refusal_has_a_message():
+    source = (ROOT / "outreach" / "quantities.py").read_text(encoding="utf-8")
+    refused = set(re.findall(r"""_refuse\(\s*["']([a-z_]+)["']""", source))
+    assert len(refused) >= 8, refused
+    assert {f"quantity.{name}" for name in refused} == {k for k in REFERENCE if k.startswith("quantity.")}
 
 
 def test_t_formats_falls_back_and_knows_direction():

@@ -553,7 +553,7 @@ def test_thresholds_and_low_stock(sessions, ref, stocked):
     entry = last_audit(sessions, stocked)
     assert entry["action"] == "set_threshold"
     assert entry["before"] == {"low_stock_threshold": 200} and entry["after"] == {"low_stock_threshold": 99}
-    with pytest.raises(InvalidInput, match="Low-stock threshold 'lots'"):
+    with pytest.raises(InvalidInput, match="Low-stock threshold: “lots” is not a number"):
         inventory.set_low_stock_threshold(sessions, unit_id=stocked, threshold="lots", actor=ACTOR)
     inventory.set_low_stock_threshold(sessions, unit_id=stocked, threshold=100, actor=ACTOR)
     assert stocked in inventory.low_stock(sessions)["unit_id"].tolist()  # at the threshold counts as low
