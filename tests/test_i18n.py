@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ from outreach.models import REQUEST_STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = i18n.messages("en")
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the `{placeholders}` in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_one_catalog_per_language_and_nothing_else():
@@ -30,8 +36,8 @@ def test_every_key_exists_with_the_same_placeholders(code):
     )
     for key, english in REFERENCE.items():
         assert isinstance(raw[key], str) and raw[key].strip(), f"{code}.{key} is empty"
-        assert i18n.placeholders(raw[key]) == i18n.placeholders(english), f"{code}.{key} placeholders differ"
-        raw[key].format(**{name: "x" for name in i18n.placeholders(english)})  # well-formed braces
+        assert placeholders(raw[key]) == placeholders(english), f"{code}.{key} placeholders differ"
+        raw[key].format(**{name: "x" for name in placeholders(english)})  # well-formed braces
 
 
 # Messages made only of placeholders and punctuation read the same in every language.

@@ -145,11 +145,6 @@ def users(sessions: SessionFactory) -> pd.DataFrame:
     )
 
 
-def user_count(sessions: SessionFactory) -> int:
-    with sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(User)) or 0)
-
-
 def main(argv: list[str] | None = None) -> int:
     from outreach.db import make_engine, make_sessions, migrate
 

@@ -125,11 +125,6 @@ def balances(sessions: SessionFactory) -> pd.DataFrame:
     return read_frame(sessions, statement)
 
 
-def low_stock(sessions: SessionFactory) -> pd.DataFrame:
-    levels = stock_levels(sessions)
-    return levels[levels["low"]].reset_index(drop=True)
-
-
 def movements(
     sessions: SessionFactory,
     *,
