@@ -1,6 +1,8 @@
 """Quantities people type, in any of the campaign's scripts: the one parser every form and import uses.
 
-What is accepted (after trimming surrounding white space):
+What is accepted (after trimming surrounding white space, and removing the invisible direction marks and
+controls, U+200E/U+200F/U+061C and U+202A-U+202E/U+2066-U+2069, that right-to-left keyboards and pasted
+text put around numbers: they carry no value):
 
 - Digits in Latin (0-9), Arabic-Indic (٠-٩, Arabic), Eastern Arabic-Indic (۰-۹, Urdu and Persian), Bengali
   (০-৯) and full-width (０-９, typed by Chinese input methods). Scripts may be mixed; each digit is its value.
@@ -12,11 +14,11 @@ What is accepted (after trimming surrounding white space):
 - Python numbers that are whole (50, 2.0, Decimal("25")), as number inputs return.
 
 What is refused, each with its own message (InvalidInput) that names the value and says what to type:
-empty input; text ("ten", "12abc"); a decimal point ("1.5", "١٫٥", "2.0" and the European "1.000", which
-would be a thousand in Spanish and one in English: ambiguous, so the person types 1000); an exponent
+empty input; text ("ten", "12abc"); a typed decimal point ("1.5", "١٫٥", "2.0", and the European "1.000",
+which is a thousand in Spanish and one in English: ambiguous, so the person types 1000); an exponent
 ("1e6"); a sign ("+3"; "-1" is below the minimum); separators in other places ("1,00", "1,5", "10 0");
 values below the minimum or above the maximum ("99999999999999999999"). Nothing is ever rounded, and no
-character is silently dropped.
+digit, sign or separator is silently dropped.
 
 Every error carries a message key and parameters (`outreach.i18n.localized`), so the public restock page can
 show it in the faith leader's language; `field` may be an item, (material, language) codes, which each
@@ -58,6 +60,7 @@ _LAKH = re.compile(rf"[1-9][0-9]?({_SEPARATOR})(?:[0-9]{{2}}\1)*[0-9]{{3}}")
 _DIGITS_AND_SEPARATORS = re.compile(rf"[0-9]+(?:{_SEPARATOR}+[0-9]+)+")
 _DECIMAL = re.compile(rf"[0-9{_SEPARATORS}]*\.[0-9{_SEPARATORS}]*")
 _EXPONENT = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _MINUS_SIGNS = frozenset("-\u2212\uff0d")  # hyphen-minus, minus sign, full-width hyphen-minus
 _PLUS_SIGNS = frozenset("+\uff0b")
 
@@ -121,7 +124,7 @@ def _parse(value: object, field: Field, minimum: int, maximum: int, *, signed: b
         if signed and number < 0:
             return -_in_range(-number, shown, field, minimum, maximum)
         return _in_range(number, shown, field, minimum, maximum)
-    text = value.strip()
+    text = _DIRECTION_MARKS.sub("", value).strip()
     if not text:
         raise _refuse("missing", field)
     sign = text[0] if text[0] in _MINUS_SIGNS | _PLUS_SIGNS else ""

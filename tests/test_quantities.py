@@ -49,6 +49,10 @@ NBSP, NARROW_NBSP, THIN = "\u00a0", "\u202f", "\u2009"
         # full-width (Chinese input methods), and scripts mixed digit by digit
         ("１２０", 120),
         ("1٢3", 123),
+        # invisible direction marks around a number typed in a right-to-left page
+        ("\u200f١٢\u200f", 12),
+        ("\u202b۵۰\u202c", 50),
+        ("\u061c٣", 3),
         # numbers, as number inputs and imports give them
         (50, 50),
         (2.0, 2),
