@@ -9,7 +9,6 @@ and the same placeholders. Domain errors meant for leaders carry a message key a
 from __future__ import annotations
 
 import json
-import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,11 +50,6 @@ def _render(value: Any, lang: str) -> Any:
     if isinstance(value, tuple) and len(value) == 2:
         return item_label(value[0], value[1], lang)
     return value
-
-
-def placeholders(text: str) -> set[str]:
-    """The names of the `{placeholders}` in a message."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def direction(lang: str | None) -> str:

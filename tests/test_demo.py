@@ -113,6 +113,6 @@ def test_demo_data_off_loads_nothing(tmp_path):
     engine = make_engine(url)
     try:
         assert is_empty(engine)
-        assert auth.user_count(make_sessions(engine)) == 0
+        assert auth.users(make_sessions(engine)).empty
     finally:
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ from outreach.models import REQUEST_STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = i18n.messages("en")
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the `{placeholders}` in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_one_catalog_per_language_and_nothing_else():
@@ -30,8 +36,8 @@ def test_every_key_exists_with_the_same_placeholders(code):
     )
     for key, english in REFERENCE.items():
         assert isinstance(raw[key], str) and raw[key].strip(), f"{code}.{key} is empty"
-        assert i18n.placeholders(raw[key]) == i18n.placeholders(english), f"{code}.{key} placeholders differ"
-        raw[key].format(**{name: "x" for name in i18n.placeholders(english)})  # well-formed braces
+        assert placeholders(raw[key]) == placeholders(english), f"{code}.{key} placeholders differ"
+        raw[key].format(**{name: "x" for name in placeholders(english)})  # well-formed braces
 
 
 # Messages made only of placeholders and punctuation read the same in every language.
@@ -63,8 +69,17 @@ def test_every_key_used_in_the_code_exists():
         r"""["']((?:page|form|confirm|done|history|status|token|error|poster|language)\.[a-z_.]+)["']"""
     )
     used = {key for path in sources for key in pattern.findall(path.read_text(encoding="utf-8"))}
-    assert used, "no keys found: the pattern is wrong"
+    assert {"error.packs_over_limit", "token.invalid"} <= used, (
+        "keys not found: the pattern or paths are wrong"
+    )
     assert used <= set(REFERENCE), used - set(REFERENCE)
+
+
+def test_every_quantity_refusal_has_a_message():
+    source = (ROOT / "outreach" / "quantities.py").read_text(encoding="utf-8")
+    refused = set(re.findall(r"""_refuse\(\s*["']([a-z_]+)["']""", source))
+    assert len(refused) >= 8, refused
+    assert {f"quantity.{name}" for name in refused} == {k for k in REFERENCE if k.startswith("quantity.")}
 
 
 def test_t_formats_falls_back_and_knows_direction():

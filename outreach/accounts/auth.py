@@ -20,6 +20,7 @@ from outreach import audit
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import AuthenticationFailed, InvalidInput, NotFound
 from outreach.models import User
+from outreach.text import clean_text, has_control_characters
 
 ROLES = ("admin", "coordinator", "organizer")
 # Who may open what: pages declare the roles they allow; these are the building blocks.
@@ -29,8 +30,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,78}$")
-# Control characters: PostgreSQL refuses NUL in text, and none belongs in a name.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_DISPLAY_NAME = 120  # users.display_name
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs the same time as a wrong password.
@@ -63,9 +62,7 @@ def create_user(
         raise InvalidInput(f"Unknown role {role!r}. Use one of: {', '.join(ROLES)}.")
     if password is not None:
         _check_password_rules(password)
-    shown_name = " ".join(_CONTROL.sub(" ", display_name or "").split()) or name
-    if len(shown_name) > MAX_DISPLAY_NAME:
-        raise InvalidInput(f"The full name is {len(shown_name):,} characters; keep it to {MAX_DISPLAY_NAME}.")
+    shown_name = clean_text(display_name, field="The full name", max_length=MAX_DISPLAY_NAME) or name
     with sessions.begin() as session:
         if session.scalar(select(User.id).where(User.username == name)):
             raise InvalidInput(f"The username {name!r} is taken. Choose another.")
@@ -98,7 +95,7 @@ def authenticate(sessions: SessionFactory, *, username: str, password: str) -> d
     name = (username or "").strip().lower()
     # A name no account can have (control characters, longer than the column) is looked up as nobody: NUL
     # would make PostgreSQL refuse the query, and the answer must look the same as for any unknown name.
-    lookup = "" if _CONTROL.search(name) or len(name) > 254 else name
+    lookup = "" if has_control_characters(name) or len(name) > 254 else name
     with sessions.begin() as session:
         user = session.scalar(select(User).where(User.username == lookup)) if lookup else None
         if user is None or not user.active or not user.password_hash:
@@ -146,11 +143,6 @@ def users(sessions: SessionFactory) -> pd.DataFrame:
             User.id, User.username, User.display_name, User.email, User.role, User.active, User.last_login_at
         ).order_by(User.username),
     )
-
-
-def user_count(sessions: SessionFactory) -> int:
-    with sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(User)) or 0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from outreach import audit
-from outreach.accounts.auth import ROLES
+from outreach.accounts.auth import MAX_DISPLAY_NAME, ROLES
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from outreach.models import RoleMapping, User
+from outreach.text import plain_text
 
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 PATTERN_MAX = 254  # role_mappings.pattern
 _LOCAL_PART = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -188,7 +188,8 @@ def sign_in_with_identity(
                     f"{address} is longer than {USERNAME_MAX} characters. Ask an admin to create an account "
                     "for you with this e-mail address."
                 )
-            name = " ".join(_CONTROL.sub(" ", str(claims.get("name") or "")).split())[:120] or address
+            # Cut, not refused: the provider sent this name, and a long one must not keep the person out.
+            name = plain_text(claims.get("name"))[:MAX_DISPLAY_NAME] or address
             user = User(
                 username=address, display_name=name, email=address, role=matched[1], password_hash=None
             )

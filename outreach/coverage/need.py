@@ -80,13 +80,6 @@ def areas(level: str) -> pd.DataFrame:
     return need(level)[["area", "area_label", "borough"]].drop_duplicates("area").reset_index(drop=True)
 
 
-def english_only_indicative() -> pd.DataFrame:
-    """Borough, english_only_indicative (ACS 2012-2016 S1601): older vintage, to be shown as indicative."""
-    frame = need_by_borough()
-    frame = frame[frame["language"] == "en"]
-    return frame[["borough", "english_only_indicative"]].reset_index(drop=True)
-
-
 def _round(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, DISPLAY_DECIMALS)

@@ -76,7 +76,6 @@ CJK = Face(
 FACES: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, URDU, HEBREW, CJK)
 FALLBACK_ORDER: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, HEBREW, CJK)
 BY_LANGUAGE: dict[str, Face] = {"bn": BENGALI, "ar": ARABIC, "ur": URDU, "yi": HEBREW, "zh": CJK}
-DEBIAN_PACKAGES: tuple[str, ...] = tuple(sorted({face.package for face in FACES}))
 
 
 def face_for(language: str) -> Face:

@@ -131,17 +131,6 @@ def shipment_details(sessions: SessionFactory, shipment_id: int) -> ShipmentDeta
     )
 
 
-def poster_details(sessions: SessionFactory, organization_id: int) -> tuple[str, str]:
-    """The organization's name and the language its poster speaks first."""
-    frame = read_frame(
-        sessions,
-        select(Organization.name, Organization.preferred_language).where(Organization.id == organization_id),
-    )
-    if frame.empty:
-        raise NotFound(f"Organization #{organization_id} does not exist. Pick one from the list.")
-    return str(frame.iloc[0]["name"]), language_or_english(_text(frame.iloc[0]["preferred_language"]))
-
-
 def _text(value: object) -> str | None:
     # DataFrames turn SQL NULL into None or NaN depending on the column; both mean "not given".
     if value is None or (isinstance(value, float) and value != value):

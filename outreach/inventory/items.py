@@ -8,19 +8,20 @@ from outreach import audit
 from outreach.catalog import borough_of, language_of, material_of
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import InvalidInput, NotFound
-from outreach.inventory.ledger import _text, _unit
+from outreach.inventory.ledger import MAX_NOTE_CHARS, _unit
 from outreach.models import Edition, Location, StockUnit
 from outreach.quantities import parse_quantity
+from outreach.text import clean_text
 
 # --- catalog rows -------------------------------------------------------------------------------------
 
 
 def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: str) -> int:
-    code = _text(code, field="Edition code", required=True, limit=40) or ""
+    code = clean_text(code, field="Edition code", max_length=40, required=True)
     with sessions.begin() as session:
         if session.scalar(select(Edition.id).where(Edition.code == code)):
             raise InvalidInput(f"Edition {code!r} already exists. Choose another code.")
-        edition = Edition(code=code, title=_text(title, field="Title", limit=200) or code)
+        edition = Edition(code=code, title=clean_text(title, field="Title", max_length=200) or code)
         session.add(edition)
         session.flush()
         audit.record(
@@ -35,7 +36,7 @@ def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: st
 
 
 def retire_edition(sessions: SessionFactory, *, edition_id: int, reason: str, actor: str) -> None:
-    reason_text = _text(reason, field="Reason for retiring", required=True)
+    reason_text = clean_text(reason, field="Reason for retiring", max_length=MAX_NOTE_CHARS, required=True)
     with sessions.begin() as session:
         edition = session.get(Edition, edition_id)
         if edition is None:
@@ -98,7 +99,7 @@ def ensure_unit(
 
 
 def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
-    clean = _text(name, field="Depot name", required=True, limit=120) or ""
+    clean = clean_text(name, field="Depot name", max_length=120, required=True)
     borough = borough_of(borough).name if borough else None  # "bk" -> "Brooklyn"; unknown is refused
     with sessions.begin() as session:
         if session.scalar(select(Location.id).where(Location.name == clean)):

@@ -6,7 +6,6 @@ constraints on `stock_balances` make a negative balance impossible even if a bug
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -21,18 +20,10 @@ from outreach.db import SessionFactory, utcnow
 from outreach.errors import InvalidInput, NotFound, OutOfStock
 from outreach.models import Location, StockBalance, StockMovement, StockUnit
 from outreach.quantities import parse_quantity, parse_signed_quantity
+from outreach.text import clean_text
 
-# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _text(value: str | None, *, field: str, required: bool = False, limit: int = 500) -> str | None:
-    cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
-    if required and not cleaned:
-        raise InvalidInput(f"{field} is required. Say briefly why, e.g. 'water damage' or 'recount'.")
-    if len(cleaned) > limit:
-        raise InvalidInput(f"{field} is {len(cleaned):,} characters; keep it under {limit}.")
-    return cleaned or None
+MAX_NOTE_CHARS = 500  # a movement's reason or note: a sentence, not a report
+MAX_REFERENCE_CHARS = 120  # stock_movements.reference
 
 
 # --- the one way stock changes ------------------------------------------------------------------------
@@ -232,7 +223,7 @@ def receive(
 ) -> None:
     """A print run arrives at a depot."""
     amount = parse_quantity(quantity, field="Quantity received")
-    ref = _text(reference, field="Print run reference", limit=120)
+    ref = clean_text(reference, field="Print run reference", max_length=MAX_REFERENCE_CHARS) or None
     changes = [{"kind": "receipt", "quantity": amount, "reference": ref}]
     detail = {"quantity": amount, "reference": ref}
     _write(sessions, "receive", unit_id, (location_id,), actor, lambda _session: (changes, detail))
@@ -243,7 +234,9 @@ def adjust(
 ) -> None:
     """Correct stock up or down with a reason (damaged, found, given out at an event)."""
     amount = parse_signed_quantity(change, field="Adjustment")
-    why = _text(reason, field="Reason", required=True)
+    why = clean_text(reason, field="Reason", max_length=MAX_NOTE_CHARS)
+    if not why:
+        raise InvalidInput("Reason is required. Say briefly why, e.g. 'water damage' or 'recount'.")
     changes = [{"kind": "adjustment", "quantity": amount, "reason": why}]
     detail = {"change": amount, "reason": why}
     _write(sessions, "adjust", unit_id, (location_id,), actor, lambda _session: (changes, detail))
@@ -260,7 +253,7 @@ def count(
 ) -> int:
     """Record a physical count; writes the correcting movement (if any) and returns it."""
     value = parse_quantity(counted, field="Counted quantity", allow_zero=True)
-    note = _text(reason, field="Note")
+    note = clean_text(reason, field="Note", max_length=MAX_NOTE_CHARS) or None
 
     def plan(session: Session) -> tuple[list[dict], dict]:
         # Read and correct in the same transaction, with the row locked: a shipment committed between a
@@ -299,7 +292,7 @@ def transfer(
     if from_location_id == to_location_id:
         raise InvalidInput("Choose two different depots to transfer between.")
     reference = f"transfer {from_location_id}->{to_location_id} at {utcnow():%Y-%m-%d %H:%M:%S}"
-    note = _text(reason, field="Note")
+    note = clean_text(reason, field="Note", max_length=MAX_NOTE_CHARS) or None
     changes = [
         {"kind": "transfer_out", "quantity": -amount, "reference": reference, "reason": note},
         {

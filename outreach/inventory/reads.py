@@ -152,11 +152,6 @@ def available_per_depot(sessions: SessionFactory, unit_ids: Sequence[int]) -> pd
     )
 
 
-def low_stock(sessions: SessionFactory) -> pd.DataFrame:
-    levels = stock_levels(sessions)
-    return levels[levels["low"]].reset_index(drop=True)
-
-
 def movements(
     sessions: SessionFactory,
     *,

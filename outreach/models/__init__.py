@@ -10,7 +10,7 @@ from outreach.models.organizations import GeocodeCacheEntry, Organization, Organ
 from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
 from outreach.models.shipments import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentTotal
-from outreach.models.stock import MOVEMENT_KINDS, Edition, Location, StockBalance, StockMovement, StockUnit
+from outreach.models.stock import Edition, Location, StockBalance, StockMovement, StockUnit
 
 __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
@@ -19,7 +19,6 @@ __all__ = [
     "Edition",
     "GeocodeCacheEntry",
     "Location",
-    "MOVEMENT_KINDS",
     "NAMING",
     "Organization",
     "OrganizationLanguage",

@@ -89,9 +89,6 @@ class StockBalance(Base):
     updated_at: Mapped[dt.datetime] = _now()
 
 
-MOVEMENT_KINDS = ("receipt", "shipment", "adjustment", "count", "transfer_out", "transfer_in", "return")
-
-
 class StockMovement(Base):
     """The append-only ledger. `quantity` is signed: + into the location, - out of it."""
 

@@ -12,6 +12,7 @@ from outreach.catalog import borough_of, language_of, parse_language
 from outreach.errors import InvalidInput
 from outreach.organizations.addresses import clean_zip, require_nyc_zip
 from outreach.quantities import parse_quantity
+from outreach.text import clean_text
 
 # The CSV import template, in order; the directory export starts with the same columns (a round trip works).
 TEMPLATE_COLUMNS = (
@@ -34,7 +35,6 @@ PRECISIONS = ("exact", "approximate")
 SOURCES = ("geocoded", "zip_centroid", "manual")
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 MAX_ATTENDANCE = 100_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[0-9+()\-. /]+(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
 _LANGUAGE_SEPARATORS = re.compile(r"[,;/|+]")
@@ -45,15 +45,10 @@ def _blank(value: object) -> bool:
 
 
 def _line(value: object, *, field: str, limit: int) -> str | None:
-    """One line of text: control characters dropped, spaces collapsed, length checked."""
+    """One line of text (`outreach.text` rules), or None when blank."""
     if _blank(value):
         return None
-    text = " ".join(_CONTROL.sub(" ", str(value)).split())
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field} is {len(text)} characters long; keep it to {limit}. It starts {text[:30]!r}."
-        )
-    return text or None
+    return clean_text(value, field=field, max_length=limit) or None
 
 
 def clean_name(value: object) -> str:
@@ -131,10 +126,7 @@ def clean_email(value: object) -> str | None:
 def clean_notes(value: object) -> str | None:
     if _blank(value):
         return None
-    text = _CONTROL.sub(" ", str(value)).strip()
-    if len(text) > 2000:
-        raise InvalidInput(f"The notes are {len(text)} characters long; keep them to 2,000.")
-    return text
+    return clean_text(value, field="The notes", max_length=2_000, multiline=True) or None
 
 
 def clean_status(value: object) -> str:

@@ -15,7 +15,6 @@ import secrets
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -28,7 +27,9 @@ from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, RateLimited
 from outreach.models import Organization, RestockRequest, RestockRequestLine, RestockToken, StockUnit
+from outreach.quantities import parse_quantity
 from outreach.restock import links as restock_links
+from outreach.text import clean_text
 
 LINK_ACTOR = "restock-link"
 CHANNELS = ("link", "phone", "coordinator")
@@ -42,8 +43,6 @@ FAR_ABOVE_MIN_EXTRA = 5
 USUAL_HISTORY = 10  # how many recent requests the usual size is the median of
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 _KEY_SHAPE = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
-# Control characters (NUL is refused by PostgreSQL) go; newlines and tabs stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Submitted(NamedTuple):
@@ -82,39 +81,32 @@ class Draft:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def _whole(value: object) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
-    return number
-
-
 def _packs(value: object, item: tuple[str, str], limit: int) -> int:
-    number = _whole(value)
-    if number is None:
-        shown = "" if value is None else str(value)[:20]
-        raise i18n.localized(InvalidInput, "error.packs_not_number", item=item, value=shown)
-    if number < 1:
-        raise i18n.localized(InvalidInput, "error.packs_not_positive", item=item)
-    if number > limit:
-        # Shown as typed when huge: int() of "1e999999" would build a million-digit number.
-        shown = f"{int(number):,}" if number < 10**15 else str(value)[:20]
-        raise i18n.localized(InvalidInput, "error.packs_over_limit", item=item, packs=shown, limit=limit)
-    return int(number)
+    try:
+        return parse_quantity(value, field=item, maximum=limit)
+    except InvalidInput as error:
+        # Over the cap, the leader also learns what to do about a large order.
+        if error.__dict__.get("message_key") != "quantity.too_large":
+            raise
+        packs = error.__dict__["message_params"]["value"]
+        raise i18n.localized(
+            InvalidInput, "error.packs_over_limit", item=item, packs=packs, limit=limit
+        ) from None
 
 
-def _text(value: str | None, *, limit: int, key: str, multiline: bool = False) -> str | None:
-    cleaned = _CONTROL.sub("", value or "").strip()
-    if not multiline:
-        cleaned = " ".join(cleaned.split())
-    if len(cleaned) > limit:
-        raise i18n.localized(InvalidInput, key, length=f"{len(cleaned):,}", limit=f"{limit:,}")
-    return cleaned or None
+def _text(value: str | None, *, field: str, limit: int, key: str, multiline: bool = False) -> str | None:
+    """What the leader typed, cleaned; too long is refused with the translatable message `key`."""
+    return clean_text(value, field=field, max_length=limit, multiline=multiline, message_key=key) or None
+
+
+def _active_unit(session: Session, raw_unit: object) -> StockUnit | None:
+    """The current stock unit a form line names, or None (an id is never typed: anything odd is unknown)."""
+    try:
+        unit_id = parse_quantity(raw_unit, field="Stock item", maximum=2**31 - 1)
+    except InvalidInput:
+        return None
+    unit = session.get(StockUnit, unit_id)
+    return unit if unit is not None and unit.edition.status == "active" else None
 
 
 def _pairs(lines: Mapping[int, object] | Iterable[tuple[int, object]]) -> list[tuple[object, object]]:
@@ -139,10 +131,8 @@ def check_submission(
     cleaned: dict[int, int] = {}
     items: dict[int, tuple[str, str]] = {}
     for raw_unit, raw_packs in pairs:
-        unit_number = _whole(raw_unit)
-        in_range = unit_number is not None and 0 < unit_number < 2**31
-        unit = session.get(StockUnit, int(unit_number)) if in_range else None  # type: ignore[arg-type]
-        if unit is None or unit.edition.status != "active":
+        unit = _active_unit(session, raw_unit)
+        if unit is None:
             raise i18n.localized(InvalidInput, "error.unknown_item")
         items[unit.id] = (unit.material, unit.language)
         cleaned[unit.id] = cleaned.get(unit.id, 0) + _packs(raw_packs, items[unit.id], limit)
@@ -156,16 +146,25 @@ def check_submission(
             )
     on_hand = None
     if on_hand_reported not in (None, ""):
-        number = _whole(on_hand_reported)
-        if number is None or number < 0 or number > MAX_ON_HAND_PACKS:
-            raise i18n.localized(InvalidInput, "error.on_hand_invalid", limit=f"{MAX_ON_HAND_PACKS:,}")
-        on_hand = int(number)
+        try:
+            on_hand = parse_quantity(
+                on_hand_reported, field="Packs on hand", allow_zero=True, maximum=MAX_ON_HAND_PACKS
+            )
+        except InvalidInput:
+            # One message names the field and its range in the leader's language, whatever was wrong.
+            raise i18n.localized(
+                InvalidInput, "error.on_hand_invalid", limit=f"{MAX_ON_HAND_PACKS:,}"
+            ) from None
     return Draft(
         lines=cleaned,
         items=items,
-        contact_name=_text(contact_name, limit=MAX_NAME_CHARS, key="error.contact_too_long"),
-        contact_phone=_text(contact_phone, limit=MAX_PHONE_CHARS, key="error.contact_too_long"),
-        note=_text(note, limit=MAX_NOTE_CHARS, key="error.note_too_long", multiline=True),
+        contact_name=_text(
+            contact_name, field="The name", limit=MAX_NAME_CHARS, key="error.contact_too_long"
+        ),
+        contact_phone=_text(
+            contact_phone, field="The phone number", limit=MAX_PHONE_CHARS, key="error.contact_too_long"
+        ),
+        note=_text(note, field="The note", limit=MAX_NOTE_CHARS, key="error.note_too_long", multiline=True),
         on_hand_reported=on_hand,
         language=i18n.normalize(language),
     )

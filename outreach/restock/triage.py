@@ -11,7 +11,6 @@ other gets a Conflict that says who holds the request or what state it is in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from sqlalchemy import or_, select, update
@@ -24,10 +23,9 @@ from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
 from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment, StockUnit
 from outreach.quantities import parse_quantity
+from outreach.text import clean_text
 
 OPEN_STATUSES = ("submitted", "approved")
-# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_request(session: Session, request_id: int) -> RestockRequest:
@@ -38,11 +36,9 @@ def load_request(session: Session, request_id: int) -> RestockRequest:
 
 
 def _reason(text: str | None, *, required: str | None = None) -> str | None:
-    cleaned = " ".join(_CONTROL.sub(" ", text or "").split())
+    cleaned = clean_text(text, field="The reason", max_length=2_000)
     if required and not cleaned:
         raise InvalidInput(required)
-    if len(cleaned) > 2_000:
-        raise InvalidInput(f"The reason is {len(cleaned):,} characters; keep it under 2,000.")
     return cleaned or None
 
 

@@ -11,7 +11,6 @@ request. The reads are in `outreach.shipments.reads`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import update
@@ -24,19 +23,15 @@ from outreach.models import Location, Organization, Shipment, ShipmentLine, Stoc
 from outreach.quantities import parse_quantity
 from outreach.shipments import events
 from outreach.shipments import totals as shipment_totals
+from outreach.text import clean_text
 
 NEXT_STEP = {"draft": "packed", "packed": "shipped", "shipped": "delivered"}
 MAX_TEXT_CHARS = 2_000
-# Control characters become spaces: PostgreSQL refuses NUL in text, and the rest only garble a table.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _text(value: str | None, *, field: str) -> str | None:
     """One line of typed text, or InvalidInput when it is too long (never cut silently)."""
-    cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
-    if len(cleaned) > MAX_TEXT_CHARS:
-        raise InvalidInput(f"{field} is {len(cleaned):,} characters; keep it under {MAX_TEXT_CHARS:,}.")
-    return cleaned or None
+    return clean_text(value, field=field, max_length=MAX_TEXT_CHARS) or None
 
 
 def _clean_lines(lines: Mapping[int, object] | Iterable[tuple[int, object]]) -> dict[int, int]:

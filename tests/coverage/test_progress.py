@@ -36,4 +36,5 @@ def test_overview_matches_the_separate_reads(sessions, ref):
     grid = progress.pivot(long, "delivered")
     assert grid.loc["bn", "Queens"] == 100 and grid.loc["bn", "Total"] == 100
     assert unit in low["unit_id"].tolist()
-    pd.testing.assert_frame_equal(low, inventory.low_stock(sessions))
+    levels = inventory.stock_levels(sessions)
+    pd.testing.assert_frame_equal(low, levels[levels["low"]].reset_index(drop=True))

@@ -17,7 +17,7 @@ from outreach.documents.fonts import ARABIC, BENGALI, CJK, HEBREW, LATIN, URDU, 
 def test_every_face_the_documents_use_is_installed():
     """`scripts/install-system-deps.sh test` installs them; this fails loudly when it did not."""
     document_fonts.check_fonts()
-    assert set(document_fonts.DEBIAN_PACKAGES) == {"fonts-noto-core", "fonts-noto-cjk"}
+    assert {face.package for face in document_fonts.FACES} == {"fonts-noto-core", "fonts-noto-cjk"}
 
 
 def test_a_missing_font_names_the_debian_package(tmp_path: Path):

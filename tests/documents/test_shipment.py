@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach import inventory, organizations
-from outreach.documents.shipment import DocumentLine, poster_details, shipment_details
+from outreach.documents.shipment import DocumentLine, shipment_details
 from outreach.errors import NotFound
 from outreach.models import AuditEntry
 from outreach.restock import fulfilment as restock_fulfilment
@@ -110,9 +110,3 @@ def test_a_shipment_made_from_a_request_carries_its_confirmation_number(sessions
 def test_unknown_ids_are_not_found(sessions, ref):
     with pytest.raises(NotFound, match="Shipment #999"):
         shipment_details(sessions, 999)
-    with pytest.raises(NotFound, match="Organization #999"):
-        poster_details(sessions, 999)
-
-
-def test_poster_details_give_the_name_and_the_language_to_print_in(sessions, ref, org):
-    assert poster_details(sessions, org) == ("Lantern Hill Masjid", "bn")

@@ -132,7 +132,7 @@ def test_control_characters_are_dropped_and_everything_else_is_kept(linked):
     with sessions() as session:
         request = session.scalar(select(RestockRequest).where(RestockRequest.organization_id == org))
         assert (request.contact_name, request.note) == (
-            "ר׳ משה 🙂 \u202eRTL",
+            "ר׳ משה 🙂 RTL",  # the right-to-left override is removed (outreach.text)
             "after[2J shabbos\nthank you 🙏",
         )
 

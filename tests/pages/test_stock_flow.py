@@ -69,7 +69,7 @@ def test_receive_ship_deliver_and_dashboard_changes(page_db):
 
 def test_bad_quantity_on_the_inventory_page_names_the_problem_and_writes_nothing(page_db):
     sessions, ref = page_db
-    for quantity, expected in ((0, "at least 1"), (-5, "at least 1"), (10**9, "larger than the limit")):
+    for quantity, expected in ((0, "at least 1"), (-5, "at least 1"), (10**9, "more than the maximum")):
         at = open_page("pages/inventory.py", "coordinator")
         at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(ref.units[("flyer", "es")])
         at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)

@@ -133,14 +133,19 @@ def test_a_key_from_another_organization_reveals_nothing(sessions, ref, token):
 @pytest.mark.parametrize(
     ("packs", "message_key"),
     [
-        (0, "error.packs_not_positive"),
-        (-3, "error.packs_not_positive"),
-        ("abc", "error.packs_not_number"),
-        ("2.5", "error.packs_not_number"),
-        ("", "error.packs_not_number"),
-        (None, "error.packs_not_number"),
+        (0, "quantity.too_small"),
+        (-3, "quantity.too_small"),
+        ("+3", "quantity.sign"),
+        ("abc", "quantity.not_number"),
+        ("2.5", "quantity.not_whole"),
+        ("١٫٥", "quantity.not_whole"),
+        ("1e3", "quantity.exponent"),
+        ("1,00", "quantity.grouping"),
+        ("", "quantity.missing"),
+        (None, "quantity.missing"),
         (10**12, "error.packs_over_limit"),
         ("41", "error.packs_over_limit"),
+        ("٤١", "error.packs_over_limit"),
     ],
 )
 def test_bad_packs_are_refused_with_a_translatable_message(sessions, ref, token, packs, message_key):
@@ -150,6 +155,22 @@ def test_bad_packs_are_refused_with_a_translatable_message(sessions, ref, token,
     yiddish = i18n.localize(caught.value, "yi")  # the leader reads it in Yiddish, the item named in Yiddish
     assert yiddish != str(caught.value) and "ייִדיש" in yiddish
     assert count_requests(sessions) == 0
+
+
+def test_packs_typed_in_the_leaders_script_are_read(sessions, ref, token):
+    lines = {
+        ref.units[("flyer", "ar")]: "١٢",
+        ref.units[("booklet", "ur")]: "۳",
+        ref.units[("flyer", "bn")]: "৪",
+    }
+    sent = submit(sessions, token, lines, on_hand_reported="١٠")
+    stored = restock_queue.request_lines(sessions, sent.request_id)
+    assert dict(zip(stored["unit_id"], stored["packs_requested"], strict=True)) == {
+        ref.units[("flyer", "ar")]: 12,
+        ref.units[("booklet", "ur")]: 3,
+        ref.units[("flyer", "bn")]: 4,
+    }
+    assert restock_queue.request_detail(sessions, sent.request_id)["on_hand_reported"] == 10
 
 
 def test_same_item_twice_counts_as_one_line_for_the_cap(sessions, ref, token):
@@ -328,7 +349,7 @@ def test_reduced_lines_need_a_reason(sessions, stocked, request_id):
             actor=ACTOR,
             packs={lines["flyer"]: 1},
         )
-    with pytest.raises(InvalidInput, match="at most|larger than"):
+    with pytest.raises(InvalidInput, match="more than the maximum of 4"):
         triage.approve_request(
             sessions,
             request_id=request_id,
