@@ -170,7 +170,7 @@ def test_packs_typed_in_the_leaders_script_are_read(sessions, ref, token):
         ref.units[("booklet", "ur")]: 3,
         ref.units[("flyer", "bn")]: 4,
     }
-    assert restock_queue.request_detail(sessions, sent.request_id)["on_hand_reported"] == 10
+    assert restock_queue.request_detail(sessions, sent.request_id).on_hand_reported == 10
 
 
 def test_same_item_twice_counts_as_one_line_for_the_cap(sessions, ref, token):
