@@ -41,6 +41,7 @@ from outreach.errors import (
     OutreachError,
 )
 from outreach.models import Base, Organization, RestockRequest, Shipment, StockMovement, User
+from outreach.organizations import DirectoryFilters
 from outreach.organizations import csv_import as directory_import
 from outreach.organizations.geocoding import ZipCentroidGeocoder
 from outreach.restock import links as restock_links
@@ -506,7 +507,9 @@ def new_org(w: World, **fields: object) -> int:
 def stored_name(expected: str) -> Callable[[World, object], None]:
     def check(w: World, org_id: object) -> None:
         assert org_row(w, int(org_id)).name == expected  # type: ignore[call-overload]
-        found = organizations.list_organizations(w.sessions, include_contacts=False, search=expected)
+        found = organizations.list_organizations(
+            w.sessions, include_contacts=False, filters=DirectoryFilters(search=expected)
+        )
         assert expected in found["name"].tolist()  # and the search finds it again
 
     return check
@@ -577,7 +580,9 @@ DIRECTORY = [
     good(
         "search-nul-and-sql-find-nothing",
         lambda w: [
-            organizations.list_organizations(w.sessions, include_contacts=False, search=text)
+            organizations.list_organizations(
+                w.sessions, include_contacts=False, filters=DirectoryFilters(search=text)
+            )
             for text in ("\x00", SQL, "%_%")
         ],
         # NUL folds away: the same as an empty search box (everything); the rest match nothing.

@@ -460,8 +460,8 @@ ALLOWED = {
     ("outreach/ui/inventory.py", "change"): "a number_input value",
     ("outreach/ui/inventory.py", "counted"): "a number_input value",
     ("outreach/ui/inventory.py", "threshold"): "a number_input value",
-    ("pages/directory.py", "preview.encoding"): "a name our CSV decoder chose",
-    ("pages/directory.py", "preview.already_located"): "a count",
+    ("outreach/ui/directory_import.py", "preview.encoding"): "a name our CSV decoder chose",
+    ("outreach/ui/directory_import.py", "preview.already_located"): "a count",
     ("pages/planner.py", "language_of(language_code).english"): "the catalog's language name",
     ("outreach/ui/planner.py", "total_caption(page, len(lines), noun='Organizations')"): "row numbers",
     ("outreach/ui/coverage.py", "total_caption(page, len(rows), noun='Rows')"): "row numbers",
@@ -604,9 +604,9 @@ def _html_sinks(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
     return sinks
 
 
-# The only HTML a page hands to the browser that is not a constant: the coverage map, which outreach.coverage.maps
-# builds with every text html.escape'd (tested above).
-HTML_ALLOWED = {("outreach/ui/coverage.py", "view.map_html")}
+# The only HTML a page hands to the browser that is not a constant: the coverage and directory maps, which
+# outreach.coverage.maps builds with every text html.escape'd (tested above).
+HTML_ALLOWED = {("outreach/ui/coverage.py", "view.map_html"), ("outreach/ui/directory_map.py", "map_html")}
 
 
 def test_raw_html_only_ever_carries_constants():

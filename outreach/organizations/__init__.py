@@ -14,6 +14,7 @@
 from outreach.organizations.addresses import normalize_address, normalize_key
 from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, clean_fields
 from outreach.organizations.listing import (
+    DirectoryFilters,
     count_organizations,
     districts_in_use,
     export_frame,
@@ -35,6 +36,7 @@ from outreach.organizations.records import (
 
 __all__ = [
     "CONTACT_FIELDS",
+    "DirectoryFilters",
     "STATUSES",
     "Placement",
     "clean_fields",

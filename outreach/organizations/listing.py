@@ -6,6 +6,7 @@ Contact details (name, phone, e-mail of the contact person) are only in a frame 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -54,6 +55,22 @@ EXPORT_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What narrows the directory; None is "any". Frozen and hashable: pages use it as a cache key, and the
+    list, its count and the export read the same rows because they take the same value."""
+
+    search: str | None = None
+    borough: str | None = None
+    community_district: int | None = None
+    language: str | None = None
+    faith_tradition: str | None = None
+    status: str | None = None
+
+
+NO_FILTERS = DirectoryFilters()
+
+
 def organization_choices(
     sessions: SessionFactory,
     *,
@@ -70,15 +87,7 @@ def organization_choices(
     if active_only:
         statement = statement.where(Organization.status == "active")
     if search:
-        statement = _filtered(
-            statement,
-            search=search,
-            borough=None,
-            community_district=None,
-            language=None,
-            faith_tradition=None,
-            status=None,
-        )
+        statement = _filtered(statement, DirectoryFilters(search=search))
     if ids is not None:
         statement = statement.where(Organization.id.in_(ids))
     if limit is not None:
@@ -86,17 +95,8 @@ def organization_choices(
     return read_frame(sessions, statement)
 
 
-def _filtered(
-    statement: Select,
-    *,
-    search: str | None,
-    borough: str | None,
-    community_district: int | None,
-    language: str | None,
-    faith_tradition: str | None,
-    status: str | None,
-) -> Select:
-    if search and (term := normalize_key(search)):
+def _filtered(statement: Select, filters: DirectoryFilters) -> Select:
+    if filters.search and (term := normalize_key(filters.search)):
         # name_key/address_key are folded (case, accents, punctuation) in Python, so this matches the same
         # way on SQLite and PostgreSQL, for every script.
         statement = statement.where(
@@ -107,20 +107,20 @@ def _filtered(
                 Organization.zip_code == term,
             )
         )
-    if borough:
-        statement = statement.where(Organization.borough == borough_of(borough).name)
-    if community_district:
-        statement = statement.where(Organization.community_district == int(community_district))
-    if language:
-        code = language_of(language).code
+    if filters.borough:
+        statement = statement.where(Organization.borough == borough_of(filters.borough).name)
+    if filters.community_district:
+        statement = statement.where(Organization.community_district == int(filters.community_district))
+    if filters.language:
+        code = language_of(filters.language).code
         statement = statement.where(
             Organization.id.in_(
                 select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == code)
             )
         )
-    if faith_tradition:
-        statement = statement.where(Organization.faith_tradition == faith_tradition)
-    if status:
+    if filters.faith_tradition:
+        statement = statement.where(Organization.faith_tradition == filters.faith_tradition)
+    if status := filters.status:
         if status not in STATUSES:
             raise InvalidInput(f"Status {status!r} is not valid. Use one of: {', '.join(STATUSES)}.")
         statement = statement.where(Organization.status == status)
@@ -146,12 +146,7 @@ def list_organizations(
     sessions: SessionFactory,
     *,
     include_contacts: bool,
-    search: str | None = None,
-    borough: str | None = None,
-    community_district: int | None = None,
-    language: str | None = None,
-    faith_tradition: str | None = None,
-    status: str | None = None,
+    filters: DirectoryFilters = NO_FILTERS,
     limit: int | None = None,
     offset: int = 0,
 ) -> pd.DataFrame:
@@ -159,20 +154,12 @@ def list_organizations(
 
     `limit`/`offset` give one page (filters and order applied in SQL first); without them, every match.
     """
-    filters: dict[str, Any] = {
-        "search": search,
-        "borough": borough,
-        "community_district": community_district,
-        "language": language,
-        "faith_tradition": faith_tradition,
-        "status": status,
-    }
     table = Organization.__table__.c
     names = [name for name in LIST_COLUMNS if name in table]
     if include_contacts:
         names += list(CONTACT_FIELDS)
     columns = [table[name] for name in names]
-    statement = _filtered(select(*columns).order_by(Organization.name_key, Organization.id), **filters)
+    statement = _filtered(select(*columns).order_by(Organization.name_key, Organization.id), filters)
     if limit is not None:
         statement = statement.limit(limit).offset(offset)
     elif offset:
@@ -180,7 +167,7 @@ def list_organizations(
     frame = read_frame(sessions, statement)
     paged = limit is not None or offset
     ids = [int(value) for value in frame["id"].tolist()]
-    spoken = _languages(sessions, ids if paged else _filtered(select(Organization.id), **filters))
+    spoken = _languages(sessions, ids if paged else _filtered(select(Organization.id), filters))
     frame["languages"] = pd.Series([spoken.get(value, "") for value in ids], dtype=object)
     frame["community_district"] = frame["community_district"].astype("Int64")
     frame["district"] = [
@@ -192,32 +179,17 @@ def list_organizations(
     return frame[wanted]
 
 
-def count_organizations(
-    sessions: SessionFactory,
-    *,
-    search: str | None = None,
-    borough: str | None = None,
-    community_district: int | None = None,
-    language: str | None = None,
-    faith_tradition: str | None = None,
-    status: str | None = None,
-) -> int:
+def count_organizations(sessions: SessionFactory, *, filters: DirectoryFilters = NO_FILTERS) -> int:
     """How many organizations `list_organizations` returns with the same filters (for "rows X–Y of N")."""
-    statement = _filtered(
-        select(func.count()).select_from(Organization),
-        search=search,
-        borough=borough,
-        community_district=community_district,
-        language=language,
-        faith_tradition=faith_tradition,
-        status=status,
-    )
+    statement = _filtered(select(func.count()).select_from(Organization), filters)
     return int(read_frame(sessions, statement).iloc[0, 0])
 
 
-def export_frame(sessions: SessionFactory, *, include_contacts: bool, **filters: object) -> pd.DataFrame:
+def export_frame(
+    sessions: SessionFactory, *, include_contacts: bool, filters: DirectoryFilters = NO_FILTERS
+) -> pd.DataFrame:
     """The directory as the CSV export: template columns first, so a file can be edited and re-imported."""
-    frame = list_organizations(sessions, include_contacts=include_contacts, **filters)  # type: ignore[arg-type]
+    frame = list_organizations(sessions, include_contacts=include_contacts, filters=filters)
     frame["languages"] = frame["languages"].str.replace(", ", "; ", regex=False)
     return frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
 

@@ -164,7 +164,6 @@ DIR_IMPORT_FILE = "dir_import_file"
 DIR_IMPORT_VALID = "dir_import_valid"
 DIR_IMPORT_INVALID = "dir_import_invalid"
 DIR_IMPORT_FORM = "dir_import_form"
-DIR_MAP = "dir_map"
 DIR_NOT_ON_MAP = "dir_not_on_map"
 
 # --- trust: audit page, users, single sign-on, backups
@@ -217,7 +216,6 @@ DOC_POSTER = "doc_poster"
 
 # --- directory and restock queue paging (issue 7): paging keys get "_size", "_number", "_filters"
 DIR_PAGE = "dir_page"
-DIR_SHOW_MAP = "dir_show_map"  # the Map tab builds the map only when this is on (st.tabs runs every tab)
 REQ_PAGE = "req_page"
 COV_TABLE_PAGE = "cov_table_page"
 DIR_EDIT_SEARCH = "dir_edit_search"  # past a few hundred organizations, the edit picker searches first
@@ -225,3 +223,4 @@ DIR_EDIT_SEARCH = "dir_edit_search"  # past a few hundred organizations, the edi
 # --- sections chosen with st.segmented_control (only the chosen one runs; the choice survives a write)
 INV_SECTION = "inv_section"
 USERS_SECTION = "users_section"
+DIR_SECTION = "dir_section"  # List / Add or edit / Import / Map: only the chosen one runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from outreach import organizations
+from outreach.organizations import DirectoryFilters
 
 
 @pytest.fixture
@@ -37,29 +38,38 @@ def test_pages_follow_each_other_by_name(sessions, sixty):
 @pytest.mark.parametrize(
     "filters",
     [
-        {},
-        {"borough": "Queens"},
-        {"language": "bn"},
-        {"search": "org 1"},
-        {"search": "4 main"},
-        {"status": "paused"},
+        DirectoryFilters(),
+        DirectoryFilters(borough="Queens"),
+        DirectoryFilters(language="bn"),
+        DirectoryFilters(search="org 1"),
+        DirectoryFilters(search="4 main"),
+        DirectoryFilters(status="paused"),
     ],
 )
 def test_count_and_export_agree_with_the_listed_rows(sessions, sixty, filters):
-    listed = organizations.list_organizations(sessions, include_contacts=True, **filters)
-    assert organizations.count_organizations(sessions, **filters) == len(listed)
-    page = organizations.list_organizations(sessions, include_contacts=True, limit=5, offset=5, **filters)
+    listed = organizations.list_organizations(sessions, include_contacts=True, filters=filters)
+    assert organizations.count_organizations(sessions, filters=filters) == len(listed)
+    page = organizations.list_organizations(
+        sessions, include_contacts=True, limit=5, offset=5, filters=filters
+    )
     assert page["name"].tolist() == listed["name"].tolist()[5:10]
-    export = organizations.export_frame(sessions, include_contacts=True, **filters)  # the whole set, unpaged
+    export = organizations.export_frame(
+        sessions, include_contacts=True, filters=filters
+    )  # the whole set, unpaged
     assert export["name"].tolist() == listed["name"].tolist()
     assert export["languages"].tolist() == listed["languages"].str.replace(", ", "; ").tolist()
 
 
 def test_filters_in_sql_pick_the_right_rows(sessions, sixty):
-    assert organizations.count_organizations(sessions, borough="Queens") == 30
-    assert organizations.count_organizations(sessions, language="bn", borough="Queens") == 0
-    assert organizations.count_organizations(sessions, search="org 1") == 10  # Org 10..Org 19
+    assert organizations.count_organizations(sessions, filters=DirectoryFilters(borough="Queens")) == 30
+    assert (
+        organizations.count_organizations(sessions, filters=DirectoryFilters(language="bn", borough="Queens"))
+        == 0
+    )
+    assert (
+        organizations.count_organizations(sessions, filters=DirectoryFilters(search="org 1")) == 10
+    )  # Org 10..Org 19
     found = organizations.list_organizations(
-        sessions, include_contacts=False, language="es", limit=3, offset=3
+        sessions, include_contacts=False, filters=DirectoryFilters(language="es"), limit=3, offset=3
     )
     assert found["name"].tolist() == ["Org 06", "Org 08", "Org 10"]

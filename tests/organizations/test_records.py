@@ -9,6 +9,7 @@ import pytest
 
 from outreach import audit, organizations
 from outreach.errors import Conflict, InvalidInput, NotFound
+from outreach.organizations import DirectoryFilters
 from outreach.organizations.geocoding import FakeGeocoder, FallbackGeocoder, ZipCentroidGeocoder
 
 ACTOR = "cora"
@@ -322,21 +323,29 @@ def test_names_in_all_ten_scripts_round_trip_and_are_searchable(sessions, direct
     assert set(frame["name"]) == set(TEN_SCRIPTS.values())
     for code, name in TEN_SCRIPTS.items():
         word = name.split()[-1] if code not in {"zh"} else name[:2]
-        found = organizations.list_organizations(sessions, include_contacts=False, search=word)
+        found = organizations.list_organizations(
+            sessions, include_contacts=False, filters=DirectoryFilters(search=word)
+        )
         assert name in found["name"].tolist(), (code, word)
     # case- and accent-insensitive, in Latin and Cyrillic alike
-    assert organizations.list_organizations(sessions, include_contacts=False, search="eglise evangelique")[
-        "name"
-    ].tolist() == [TEN_SCRIPTS["fr"]]
-    assert organizations.list_organizations(sessions, include_contacts=False, search="РУССКАЯ")[
-        "name"
-    ].tolist() == [TEN_SCRIPTS["ru"]]
-    assert organizations.list_organizations(sessions, include_contacts=False, search="100%_").empty
+    assert organizations.list_organizations(
+        sessions, include_contacts=False, filters=DirectoryFilters(search="eglise evangelique")
+    )["name"].tolist() == [TEN_SCRIPTS["fr"]]
+    assert organizations.list_organizations(
+        sessions, include_contacts=False, filters=DirectoryFilters(search="РУССКАЯ")
+    )["name"].tolist() == [TEN_SCRIPTS["ru"]]
+    assert organizations.list_organizations(
+        sessions, include_contacts=False, filters=DirectoryFilters(search="100%_")
+    ).empty
 
 
 def test_filters(sessions, directory):
     def names(**filters):
-        return set(organizations.list_organizations(sessions, include_contacts=False, **filters)["name"])
+        return set(
+            organizations.list_organizations(
+                sessions, include_contacts=False, filters=DirectoryFilters(**filters)
+            )["name"]
+        )
 
     assert names(language="bn") == {TEN_SCRIPTS["bn"]}
     assert len(names(language="en")) == 10
@@ -365,7 +374,9 @@ def test_contact_details_only_when_asked(sessions, directory):
 def test_export_starts_with_the_template_columns(sessions, directory):
     from outreach.organizations.fields import TEMPLATE_COLUMNS
 
-    frame = organizations.export_frame(sessions, include_contacts=True, language="zh")
+    frame = organizations.export_frame(
+        sessions, include_contacts=True, filters=DirectoryFilters(language="zh")
+    )
     assert list(frame.columns[: len(TEMPLATE_COLUMNS)]) == list(TEMPLATE_COLUMNS)
     assert frame.iloc[0]["languages"] == "en; zh" and frame.iloc[0]["name"] == TEN_SCRIPTS["zh"]
 

@@ -178,6 +178,7 @@ def test_a_bad_zip_in_the_directory_form_is_named(page_db):
     sessions, _ref = page_db
     before = snapshot_counts(sessions)
     at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Add or edit").run()
     at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
     at.text_input(key=state.DIR_EDIT_ZIP).input("ABCDE")
     at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
@@ -191,6 +192,7 @@ def test_a_utf16_file_without_a_byte_order_mark_is_explained(page_db):
     before = snapshot_counts(sessions)
     data = "name,address,zip_code,languages\nA,1 St,11372,es\n".encode("utf-16-le")
     at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Import").run()
     at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("partners.csv", data, "text/csv")).run()
     assert not at.exception and any("NUL bytes" in error for error in errors(at))
     assert snapshot_counts(sessions) == before

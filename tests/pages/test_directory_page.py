@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
+import streamlit
 
 from outreach import organizations
 from outreach.coverage import maps
 from outreach.organizations.geocoding import ZipCentroidGeocoder
 from outreach.ui import paging, pickers, state
+from outreach.ui.widgets import escape_markdown
 from tests.organizations.test_csv_import import MIXED
 from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
 from tests.pages.conftest import open_page, page_text
 
 PAGE = "pages/directory.py"
+LIST, EDIT, IMPORT, MAP = "List", "Add or edit", "Import", "Map"
+
+
+def _open(role, section=LIST):
+    """The directory page as `role`, showing `section` (only the chosen section's widgets exist)."""
+    at = open_page(PAGE, role)
+    if section != LIST:
+        at.segmented_control(key=state.DIR_SECTION).set_value(section).run()
+    return at
+
+
+def _section(at):
+    return at.segmented_control(key=state.DIR_SECTION).value
 
 
 @pytest.fixture
@@ -93,7 +109,7 @@ def test_organizers_are_turned_away(directory):
 
 def test_the_edit_form_shows_the_payload_as_typed(directory):
     _sessions, ids = directory
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.selectbox(key=state.DIR_EDIT_PICK).select(ids["payload"]).run()
     assert not at.exception
     assert at.text_input(key=state.DIR_EDIT_NAME).value == PAYLOAD
@@ -103,7 +119,7 @@ def test_the_edit_form_shows_the_payload_as_typed(directory):
 
 def test_add_an_organization_through_the_form(page_db):
     sessions, _ref = page_db
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
     at.text_input(key=state.DIR_EDIT_ZIP).input("11230")
     at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
@@ -116,7 +132,7 @@ def test_add_an_organization_through_the_form(page_db):
 
 def test_an_empty_name_is_refused_with_a_message(page_db):
     sessions, _ref = page_db
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
     at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
     assert any("name is empty" in error.value for error in at.error)
@@ -125,7 +141,7 @@ def test_an_empty_name_is_refused_with_a_message(page_db):
 
 def test_edit_pause_and_pin(directory):
     sessions, ids = directory
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.selectbox(key=state.DIR_EDIT_PICK).select(ids["es"]).run()
     at.text_input(key=state.DIR_EDIT_TRADITION).input("Pentecostal")
     at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
@@ -145,7 +161,7 @@ def test_edit_pause_and_pin(directory):
 
 def test_import_preview_and_import(page_db):
     sessions, _ref = page_db
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", IMPORT)
     at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("partners.csv", MIXED, "text/csv")).run()
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
@@ -158,7 +174,7 @@ def test_import_preview_and_import(page_db):
 
 
 def test_a_file_that_cannot_be_read_shows_why(page_db):
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", IMPORT)
     at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("x.csv", b"name|zip\nA|1\n", "text/csv")).run()
     assert any("Missing column" in error.value for error in at.error)
 
@@ -177,7 +193,7 @@ def test_map_tooltips_carry_the_payload_escaped(directory):
 
 def test_saving_over_someone_elses_later_edit_is_refused(directory):
     sessions, ids = directory
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.selectbox(key=state.DIR_EDIT_PICK).select(ids["ru"]).run()
     organizations.update_organization(sessions, organization_id=ids["ru"], actor="ada", notes="ada's note")
     at.text_input(key=state.DIR_EDIT_TRADITION).input("Orthodox")
@@ -210,30 +226,59 @@ def test_the_list_comes_a_page_at_a_time_and_counts_every_match(directory, monke
     assert at.get("download_button")[0].proto.label == "Download all 3 matching organizations (CSV)"
 
 
-def _components(at):
-    """Custom components on the page (the folium map is the only one)."""
+def _maps(at):
+    """The map documents on the page (st.iframe elements; the folium map is the only one)."""
 
     def walk(node):
         for child in getattr(node, "children", {}).values():
             yield child
             yield from walk(child)
 
-    return [element for element in walk(at._tree) if getattr(element, "type", "") == "component_instance"]
+    return [element.proto.srcdoc for element in walk(at._tree) if getattr(element, "type", "") == "iframe"]
 
 
-def test_the_map_is_built_only_on_request(directory):
+def test_the_map_is_built_only_in_the_map_section(directory):
     at = open_page(PAGE, "coordinator")
-    assert not _components(at)  # st.tabs runs every tab: the map must not be built unasked
-    at.toggle(key=state.DIR_SHOW_MAP).set_value(True).run()
+    assert not _maps(at)  # the List section builds no map
+    at.segmented_control(key=state.DIR_SECTION).set_value(MAP).run()
     assert not at.exception, at.exception
-    assert len(_components(at)) == 1
-    assert "Show the map (11 organization(s))" in at.toggle(key=state.DIR_SHOW_MAP).label
+    assert len(_maps(at)) == 1
+    assert "The 11 organization(s) matching the filters above" in page_text(at)
+
+
+def test_the_map_section_draws_the_whole_map_with_a_height(directory, monkeypatch):
+    """Regression: the map showed a frame of height 0. st_folium rebuilt the map's script without the
+    compact marker layer, so the browser stopped at an undefined variable before sizing the frame."""
+    heights = []
+    draw = streamlit.iframe
+
+    def spy(src, **options):
+        heights.append(options.get("height"))
+        return draw(src, **options)
+
+    monkeypatch.setattr(streamlit, "iframe", spy)
+    at = _open("coordinator", MAP)
+    (document,) = _maps(at)
+    assert len(heights) == 1 and isinstance(heights[0], int) and heights[0] > 0
+    assert "L.map(" in document and "L.markerClusterGroup(" in document  # the map and its markers
+    layer = re.search(r"var (fast_marker_cluster_\w+) = \(function", document)
+    assert layer and f"{layer.group(1)}," in document.replace(" ", "")  # defined, then used by the controls
+    assert json.dumps(TEN_SCRIPTS["yi"], ensure_ascii=False)[1:-1] in document  # the organizations
+
+
+def test_the_map_follows_the_filters_kept_from_the_list(directory):
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.DIR_FILTER_BOROUGH).select("Bronx").run()
+    at.segmented_control(key=state.DIR_SECTION).set_value(EDIT).run()
+    at.segmented_control(key=state.DIR_SECTION).set_value(MAP).run()
+    assert at.selectbox(key=state.DIR_FILTER_BOROUGH).value == "Bronx"  # kept while editing
+    assert "The 3 organization(s) matching the filters above" in page_text(at)
 
 
 def test_a_large_directory_is_searched_before_editing(directory, monkeypatch):
     _sessions, ids = directory
     monkeypatch.setattr(pickers, "LIST_ALL_UP_TO", 3)  # eleven organizations count as "large" here
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.text_input(key=state.DIR_EDIT_SEARCH).input("église").run()
     assert at.selectbox(key=state.DIR_EDIT_PICK).options == [
         "➕ New organization",
@@ -246,7 +291,7 @@ def test_a_large_directory_is_searched_before_editing(directory, monkeypatch):
 def test_after_pause_the_screen_shows_paused_and_offers_reactivate(directory):
     """Regression: a successful Pause left "Active" and a Pause button on screen (the verb returns None)."""
     sessions, ids = directory
-    at = open_page(PAGE, "coordinator")
+    at = _open("coordinator", EDIT)
     at.selectbox(key=state.DIR_EDIT_PICK).select(ids["es"]).run()
     at.button(key=f"FormSubmitter:{state.DIR_STATUS_FORM}-Pause").click().run()
 
@@ -260,3 +305,77 @@ def test_after_pause_the_screen_shows_paused_and_offers_reactivate(directory):
     at.button(key=f"FormSubmitter:{state.DIR_STATUS_FORM}-Reactivate").click().run()
     assert organizations.get_organization(sessions, ids["es"]).status == "active"
     assert "Active: shipments and restock requests go through." in page_text(at)
+
+
+# --- sections (the page's segmented control) ---------------------------------------------------------
+
+
+def test_only_the_chosen_section_is_drawn(directory):
+    at = open_page(PAGE, "coordinator")
+    assert _section(at) == LIST and _table(at) is not None
+    assert not at.get("file_uploader") and state.DIR_EDIT_FORM not in str(at.button)
+    at.segmented_control(key=state.DIR_SECTION).set_value(IMPORT).run()
+    assert len(at.get("file_uploader")) == 1 and not at.selectbox
+
+
+def test_after_adding_an_organization_the_list_shows_it(page_db):
+    at = open_page(PAGE, "coordinator")
+    assert "Rows" not in page_text(at) and "0 match these filters" in page_text(at)  # the list, read once
+    at.segmented_control(key=state.DIR_SECTION).set_value(EDIT).run()
+    at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
+    at.text_input(key=state.DIR_EDIT_ZIP).input("11230")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    at.segmented_control(key=state.DIR_SECTION).set_value(LIST).run()
+    assert not at.exception
+    assert _table(at)["name"].tolist() == ["Nueva Vida"]
+    assert "Rows 1–1 of 1 organization(s)." in page_text(at)
+
+
+def test_a_write_in_add_or_edit_stays_in_add_or_edit(directory):
+    _sessions, ids = directory
+    at = _open("coordinator", EDIT)
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["es"]).run()
+    at.text_input(key=state.DIR_EDIT_TRADITION).input("Pentecostal")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    assert [message.value for message in at.success] == [f"Saved {escape_markdown(TEN_SCRIPTS['es'])}."]
+    assert _section(at) == EDIT
+    assert at.selectbox(key=state.DIR_EDIT_PICK).value == ids["es"]
+    assert at.text_input(key=state.DIR_EDIT_TRADITION).value == "Pentecostal"  # refilled from the database
+    assert not any("location_source" in frame.value.columns for frame in at.dataframe)  # not the list
+
+
+def test_the_record_being_edited_survives_a_look_at_the_list(directory):
+    _sessions, ids = directory
+    at = _open("coordinator", EDIT)
+    at.selectbox(key=state.DIR_EDIT_PICK).select(ids["fr"]).run()
+    at.segmented_control(key=state.DIR_SECTION).set_value(LIST).run()
+    at.segmented_control(key=state.DIR_SECTION).set_value(EDIT).run()
+    assert at.selectbox(key=state.DIR_EDIT_PICK).value == ids["fr"]
+    assert at.text_input(key=state.DIR_EDIT_NAME).value == TEN_SCRIPTS["fr"]
+
+
+def test_a_new_organization_prefers_its_first_language(page_db):
+    sessions, _ref = page_db
+    at = _open("coordinator", EDIT)
+    assert at.selectbox(key=state.DIR_EDIT_PREFERRED).value is None  # "The first language served"
+    at.text_input(key=state.DIR_EDIT_NAME).input("Iglesia Sola")
+    at.text_input(key=state.DIR_EDIT_ZIP).input("11372")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception and not at.error
+    new_id = at.selectbox(key=state.DIR_EDIT_PICK).value
+    assert organizations.get_organization(sessions, new_id).preferred_language == "es"
+    assert at.selectbox(key=state.DIR_EDIT_PREFERRED).value == "es"  # what the form now shows
+
+
+def test_a_preferred_language_picked_by_hand_is_kept(page_db):
+    sessions, _ref = page_db
+    at = _open("coordinator", EDIT)
+    at.text_input(key=state.DIR_EDIT_NAME).input("Masjid Two")
+    at.text_input(key=state.DIR_EDIT_ZIP).input("11372")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("bn").select("en")
+    at.selectbox(key=state.DIR_EDIT_PREFERRED).select("en")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    new_id = at.selectbox(key=state.DIR_EDIT_PICK).value
+    assert organizations.get_organization(sessions, new_id).preferred_language == "en"

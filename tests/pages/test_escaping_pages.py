@@ -106,6 +106,7 @@ def test_the_restock_page_shows_the_payload_name_escaped(seeded):
 def test_confirmations_escape_the_organization_name_they_repeat(page_db):
     """The toast and the flash message after adding an organization repeat its name: escaped."""
     at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Add or edit").run()
     at.text_input(key=state.DIR_EDIT_NAME).input(PAYLOADS["md_image"])
     at.text_input(key=state.DIR_EDIT_ZIP).input("11230")
     at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
