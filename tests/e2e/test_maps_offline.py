@@ -74,17 +74,9 @@ def test_directory_map_draws_without_outside_sites(page, server):
     page.mouse.move(0, 0)
     go_to(page, "Directory")
     wait_until_idle(page)
-    # The "Map" section: a tab, or a segmented-control option; the map may wait behind a switch.
-    section = page.get_by_role("tab", name="Map", exact=True)
-    section = section.or_(page.get_by_role("radio", name="Map", exact=True))
-    section = section.or_(page.get_by_role("button", name="Map", exact=True))
-    section.first.click()
+    page.get_by_role("radiogroup", name="Section").get_by_role("radio", name="Map").click()
     wait_until_idle(page)
-    switch = page.get_by_text(re.compile(r"^Show the map"))
-    if switch.count():
-        switch.click()
-        wait_until_idle(page)
-    drawn = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    drawn = page.frame_locator("[data-testid='stIFrame']")
     assert_map_drawn(drawn, maps.TILES_FAILED)
     expect(drawn.locator(".marker-cluster").first).to_be_visible()  # the organizations, clustered
     expect(drawn.locator(".kyr-legend")).to_contain_text("Active")
