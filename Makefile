@@ -11,7 +11,7 @@ DEV_STAMP     := $(VENV)/.dev-installed
 run: setup ## set up, migrate, load demo data when the database is empty, start the app
 	bash scripts/install-system-deps.sh run
 	$(BIN)/python -m outreach.demo --if-empty
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 test: setup-dev system-deps ## set up and run every check and test
 	bash scripts/run-tests.sh

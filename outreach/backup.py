@@ -35,14 +35,15 @@ from sqlalchemy.orm import Session
 from outreach import audit
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
-from outreach.models import Base, RoleMapping, User
+from outreach.models import Base, RoleMapping, User, UserSession
 from outreach.shipments import totals as shipment_totals
 
 FORMAT = "kyr-tracker-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-# Tables a fresh install fills before anyone can restore: replaced by the archive's rows.
-ACCOUNT_TABLES = (User.__tablename__, RoleMapping.__tablename__)
+# Tables a fresh install fills before anyone can restore: replaced by the archive's rows (sessions first:
+# they point at users). The restoring admin's own sign-in ends with them.
+ACCOUNT_TABLES = (UserSession.__tablename__, User.__tablename__, RoleMapping.__tablename__)
 _INSERT_CHUNK = 500
 # Derived tables are not archived: restore recomputes them from the rows they summarize.
 DERIVED_TABLES = ("shipment_totals",)

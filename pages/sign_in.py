@@ -33,7 +33,7 @@ if submitted:
     except OutreachError as error:
         show_error(error)
     else:
-        guards.sign_in(signed_in)
+        guards.sign_in(signed_in, destination=st.query_params.get(state.NEXT_PAGE))
         st.rerun()
 
 st.caption(

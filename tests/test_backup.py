@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from outreach import backup, config, inventory
 from outreach.accounts import auth
+from outreach.accounts import sessions as user_sessions
 from outreach.db import SessionFactory, make_engine, make_sessions
 from outreach.demo import load_demo, seed_reference
 from outreach.errors import Conflict, InvalidInput
@@ -28,6 +29,8 @@ from outreach.models import (
     StockBalance,
     StockMovement,
     StockUnit,
+    User,
+    UserSession,
 )
 from tests.conftest import POSTGRES_URL, _create_schema
 
@@ -98,6 +101,16 @@ def _fill_the_tables_the_demo_leaves_empty(sessions: SessionFactory) -> None:
             [GeocodeCacheEntry(address_key="1 main st", latitude=40.7, longitude=-73.9, source="fake"), token]
         )
         session.add(RoleMapping(pattern="@nyc.gov", role="organizer", created_by="ada"))
+        signed_in = session.scalar(select(User).order_by(User.id).limit(1))
+        session.add(
+            UserSession(
+                token_hash="cd" * 32,
+                user_id=signed_in.id,
+                last_seen_at=signed_in.created_at,
+                idle_expires_at=signed_in.created_at,
+                absolute_expires_at=signed_in.created_at,
+            )
+        )
         session.flush()
         request = RestockRequest(
             reference="R-1",
@@ -276,13 +289,15 @@ def test_a_backup_from_this_database_server_restores_identically(sessions, ref, 
 
 
 def test_a_fresh_install_with_its_first_admin_can_be_restored(archive, target):
-    """The admin made to reach the new install is replaced by the archive's accounts; the audit trail
-    keeps its rows and appends the archive's."""
+    """The admin made to reach the new install (signed in, restoring from the Backups page) is replaced by
+    the archive's accounts, their sign-in with them; the audit trail keeps its rows and appends the archive's."""
     auth.create_user(target, username="first-admin", password="long-enough-pw", role="admin", actor="cli")
     auth.authenticate(target, username="first-admin", password="long-enough-pw")
+    user_sessions.start(target, username="first-admin")
     backup.restore(target, source=archive["data"], actor="first-admin")
     restored, original = dump(target), archive["rows"]
     assert restored["users"] == original["users"]
+    assert restored["user_sessions"] == original["user_sessions"]
     assert restored["organizations"] == original["organizations"]
     actions = [row[3] for row in restored["audit_log"]]
     assert actions[:2] == ["create", "sign_in"] and actions[-1] == "restore"

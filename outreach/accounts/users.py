@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from outreach import audit
 from outreach.accounts import auth
+from outreach.accounts import sessions as user_sessions
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from outreach.models import User
@@ -123,7 +124,8 @@ def change_role(sessions: SessionFactory, *, user_id: int, role: str, actor: str
 
 
 def set_active(sessions: SessionFactory, *, user_id: int, active: bool, actor: str) -> None:
-    """Deactivate (no more sign-ins, nothing deleted) or reactivate an account."""
+    """Deactivate (no more sign-ins, and every session of the account ends at once; nothing deleted) or
+    reactivate an account."""
     with sessions.begin() as session:
         user = _user(session, user_id)
         if user.active == active:
@@ -132,6 +134,7 @@ def set_active(sessions: SessionFactory, *, user_id: int, active: bool, actor: s
             if user.username == actor:
                 raise PermissionDenied("You cannot deactivate your own account. Ask another admin to do it.")
             _keep_an_admin(session, user)
+            user_sessions.revoke_all_for_user(session, user_id=user.id, reason="deactivated")
         user.active = active
         audit.record(
             session,

@@ -7,7 +7,7 @@ negative balance (CHECK constraints on `stock_balances`).
 
 from outreach.models.base import NAMING, Base
 from outreach.models.organizations import GeocodeCacheEntry, Organization, OrganizationLanguage
-from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User
+from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User, UserSession
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
 from outreach.models.shipments import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentTotal
 from outreach.models.stock import Edition, Location, StockBalance, StockMovement, StockUnit
@@ -35,4 +35,5 @@ __all__ = [
     "StockMovement",
     "StockUnit",
     "User",
+    "UserSession",
 ]

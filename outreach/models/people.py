@@ -1,4 +1,4 @@
-"""Staff accounts, single sign-on role mappings, and the append-only audit trail."""
+"""Staff accounts, their sign-in sessions, single sign-on role mappings, and the append-only audit trail."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import (
     DDL,
     CheckConstraint,
     DateTime,
+    ForeignKey,
     Index,
     String,
     Text,
@@ -36,6 +37,23 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = _now()
+
+
+class UserSession(Base):
+    """A signed-in browser (outreach.accounts.sessions). Its cookie carries a random id; only the SHA-256 of
+    that id is stored, so the table alone cannot sign anybody in."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = _now()
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    idle_expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    absolute_expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))  # signed_out / deactivated
 
 
 class AuditEntry(Base):

@@ -6,6 +6,7 @@ Navigation is not authorization: each page still guards itself with `require_rol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -45,7 +46,10 @@ def _page(spec: PageSpec, *, default: bool = False) -> st.Page:  # type: ignore[
 def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
     """Signed-in users see the pages their role allows; anonymous visitors the sign-in and restock pages."""
     if user is None:
-        return st.navigation([_page(SIGN_IN, default=True), _page(RESTOCK)], position="hidden")
+        # The restricted pages are known (not shown) so that a link to one is recognised: app.py has the
+        # visitor sign in first and then opens it (guards.sign_in_first); it never runs for them.
+        pages = [_page(SIGN_IN, default=True), _page(RESTOCK), *(_page(spec) for spec in PAGES)]
+        return st.navigation(pages, position="hidden")
     sections: dict[str, list] = {}
     first = True
     for spec in PAGES:
@@ -54,3 +58,8 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
             first = False
     sections.setdefault("Public", []).append(_page(RESTOCK))
     return st.navigation(sections)
+
+
+def url_path(spec: PageSpec) -> str:
+    """The page's address below the app's root: its url_path, else its file name (as Streamlit does)."""
+    return spec.url_path or Path(spec.path).stem

@@ -4,6 +4,10 @@
 USER = "kyr_user"  # {"username", "display_name", "role"} once signed in
 LAST_SEEN = "kyr_last_seen"  # epoch seconds of the last interaction (idle timeout)
 FLASH = "kyr_flash"  # a confirmation to show after st.rerun()
+SESSION_ID = "kyr_session_id"  # this tab's server-side sign-in session (outreach.accounts.sessions)
+REFUSED_COOKIE = "kyr_refused_cookie"  # a cookie whose session no longer signs in: not asked again
+COOKIE_HAND_OVER = "kyr_cookie_hand_over"  # {"code": ...} to set the cookie, {"code": None} to clear it
+NEXT_PAGE = "next"  # query parameter of the sign-in page: the page to open once signed in
 
 # sign-in
 SIGN_IN_FORM = "sign_in_form"
@@ -192,7 +196,7 @@ USERS_MAP_ROLE = "users_map_role"
 USERS_UNMAP_FORM = "users_unmap_form"
 USERS_UNMAP_ID = "users_unmap_id"
 OIDC_SIGN_IN = "oidc_sign_in"  # + "_" + provider key ("default" for the [auth] section itself)
-OIDC_IDENTITY = "oidc_identity"  # address signed in by single sign-on in this session (survives sign-out)
+OIDC_IDENTITY = "oidc_identity"  # who signed in (single sign-on) or out in this session (survives sign-out)
 OIDC_CONTINUE = "oidc_continue"
 OIDC_LOGOUT = "oidc_logout"
 BACKUP_DOWNLOAD = "backup_download"

@@ -67,7 +67,8 @@ def _server_env(database_url: str) -> dict[str, str]:
 
 @contextmanager
 def running_server(database_url: str) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; yield its URL once healthy; stop it after."""
+    """Start `streamlit run serve.py` (app.py and its sign-in cookie routes) on a free loopback port; yield its
+    URL once healthy; stop it after."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -75,7 +76,7 @@ def running_server(database_url: str) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.address",
             "127.0.0.1",
             "--server.port",
@@ -221,7 +222,8 @@ def screenshot(page, name: str) -> None:
 
 
 def go_to(page, title: str) -> None:
-    """Open a page from the sidebar menu. (page.goto would start a new session: signed out.)"""
+    """Open a page from the sidebar menu. (page.goto would start a new Streamlit session: still signed in, by
+    the session cookie, but every page's state is gone.)"""
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title, level=1).wait_for()
 
