@@ -1,6 +1,7 @@
 """The audit trail: who did what, when, with the state before and after.
 
-Append-only by construction: this module only inserts, and nothing else touches `audit_log`.
+Append-only by construction: this module only inserts, and nothing else touches `audit_log`. It also adds
+the new rows its callers built (`add_and_record`): each is built by the module that owns its table.
 Never pass tokens here; contact details only inside before/after of the organization they belong to.
 """
 
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import select
@@ -49,6 +51,37 @@ def record(
             after=_json(after),
         )
     )
+
+
+class NewRow(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def add_and_record(
+    session: Session,
+    row: NewRow,
+    *,
+    actor: str,
+    entity: str,
+    after: Any | Callable[[], Any],
+    action: str = "create",
+) -> int:
+    """Add a new row to the caller's transaction, flush it for its id, record its creation; return the id.
+
+    `after` may be a function: it is called once the row is flushed, so it sees the database's defaults.
+    """
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        after=after() if callable(after) else after,
+    )
+    return row.id
 
 
 def history(

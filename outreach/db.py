@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Executable
 
 from outreach.config import PROJECT_ROOT, settings
+from outreach.errors import NotFound
 
 SessionFactory = sessionmaker[Session]
+Row = TypeVar("Row")
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -70,6 +72,15 @@ def engine_of(sessions: SessionFactory) -> Engine:
     bind = sessions.kw["bind"]
     assert isinstance(bind, Engine)
     return bind
+
+
+def get_or_not_found(session: Session, model: type[Row], row_id: object, missing: str) -> Row:
+    """The row of `model` with this primary key, or NotFound with `missing` (which names the id and says
+    what to do: each caller knows where the id came from)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def read_frame(sessions: SessionFactory, statement: Executable, **params: Any) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
 from outreach.ui.pickers import depot_labels, unit_labels
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_bytes, show_flash
+from outreach.ui.widgets import csv_export, show_flash
 
 user = require_role(*STAFF)
 
@@ -35,14 +35,6 @@ def load_history(
     )
 
 
-def export_history(kind: str | None, language_code: str | None, depot: int | None) -> bytes:
-    """The whole filtered ledger, built only when the button is pressed (not on every rerun)."""
-    frame = inventory.movements(
-        get_sessions(), kind=kind, language=language_code, location_id=depot, limit=None
-    )
-    return csv_bytes(frame)
-
-
 st.title("Inventory")
 show_flash()
 url = settings().database_url
@@ -57,5 +49,6 @@ kind = inventory_ui.history_kind()
 page = pager(state.INV_HISTORY_PAGE, filters=(kind, filters.language, filters.depot))
 history = load_history(url, kind, filters.language, filters.depot, page.fetch, page.offset)
 inventory_ui.history_table(
-    shown_rows(history, page), export=lambda: export_history(kind, filters.language, filters.depot)
+    shown_rows(history, page),
+    export=csv_export(inventory.movements, kind=kind, language=filters.language, location_id=filters.depot),
 )

@@ -14,7 +14,7 @@ from outreach.accounts.auth import STAFF
 from outreach.ui import restock_panels, state, triage
 from outreach.ui.guards import require_role
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import show_flash
+from outreach.ui.widgets import section_choice, show_flash
 
 user = require_role(*STAFF)
 actor = user["username"]
@@ -23,15 +23,7 @@ SECTIONS = {"queue": "Queue", "phone": "Phone request", "links": "Restock links"
 
 st.title("Restock requests")
 show_flash()
-section = st.segmented_control(
-    "Section",
-    list(SECTIONS),
-    default="queue",
-    required=True,
-    format_func=SECTIONS.__getitem__,
-    key=state.REQ_SECTION,
-    label_visibility="collapsed",
-)
+section = section_choice("Section", SECTIONS, key=state.REQ_SECTION, label_visibility="collapsed")
 if section == "phone":
     restock_panels.show_phone_request(sessions, actor=actor)
 elif section == "links":

@@ -11,7 +11,7 @@ from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_bytes, show_flash
+from outreach.ui.widgets import csv_export, show_flash
 
 user = require_role(*STAFF)
 
@@ -28,14 +28,6 @@ def load_shipments(
     return shipment_reads.shipments(
         get_sessions(), status=status, borough=borough, language=language_code, limit=limit, offset=offset
     )
-
-
-def export_shipments(status: str | None, borough: str | None, language_code: str | None) -> bytes:
-    """Every matching shipment, built only when the button is pressed (not on every rerun)."""
-    frame = shipment_reads.shipments(
-        get_sessions(), status=status, borough=borough, language=language_code, limit=None
-    )
-    return csv_bytes(frame)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -56,7 +48,10 @@ table = shown_rows(
     load_shipments(url, chosen.status, chosen.borough, chosen.language, page.fetch, page.offset), page
 )
 shipments_ui.shipment_table(
-    table, export=lambda: export_shipments(chosen.status, chosen.borough, chosen.language)
+    table,
+    export=csv_export(
+        shipment_reads.shipments, status=chosen.status, borough=chosen.borough, language=chosen.language
+    ),
 )
 
 selected = shipments_ui.choose_open_shipment(table)

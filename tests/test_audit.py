@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from outreach import audit
 from outreach.db import make_engine, migrate
 from outreach.errors import InvalidInput
-from outreach.models import AuditEntry
+from outreach.models import AuditEntry, Edition
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,6 +99,18 @@ def test_record_joins_the_callers_transaction(sessions):
             audit.record(session, actor="t", action="create", entity="thing", entity_id=1, after={"a": 1})
             raise RuntimeError("the change failed")
     assert audit.history(sessions).empty
+
+
+def test_add_and_record_adds_the_row_and_audits_what_the_flush_filled_in(sessions):
+    with sessions.begin() as session:
+        edition = Edition(code="2027-01", title="Next year")
+        edition_id = audit.add_and_record(
+            session, edition, actor="t", entity="edition", after=lambda: {"status": edition.status}
+        )
+    assert edition_id == edition.id
+    row = audit.history(sessions).iloc[0]
+    assert (row.actor, row.action, row.entity, row.entity_id) == ("t", "create", "edition", str(edition_id))
+    assert json.loads(row.after) == {"status": "active"}  # the column default, set by the flush
 
 
 # --- append-only --------------------------------------------------------------------------------------

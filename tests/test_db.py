@@ -9,8 +9,9 @@ from sqlalchemy import create_engine, text, update
 from sqlalchemy.exc import IntegrityError
 
 from outreach import inventory
-from outreach.db import is_empty, make_engine, migrate
-from outreach.models import Base, StockBalance
+from outreach.db import get_or_not_found, is_empty, make_engine, migrate
+from outreach.errors import NotFound
+from outreach.models import Base, Location, StockBalance
 from tests.conftest import POSTGRES_URL
 
 
@@ -42,6 +43,13 @@ def test_migrations_build_exactly_the_models_on_postgres():
         with admin.connect() as connection:
             connection.execute(text("DROP DATABASE kyr_migration_check"))
         admin.dispose()
+
+
+def test_get_or_not_found_returns_the_row_or_the_callers_message(sessions, ref):
+    with sessions() as session:
+        assert get_or_not_found(session, Location, ref.main_depot, "unused").id == ref.main_depot
+        with pytest.raises(NotFound, match=r"^Depot #999999 is gone\. Pick another\.$"):
+            get_or_not_found(session, Location, 999_999, "Depot #999999 is gone. Pick another.")
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):

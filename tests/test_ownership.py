@@ -5,9 +5,9 @@ A static check over outreach/ (outside outreach/ui/, which never writes). It fin
 - `insert(Model)`, `update(Model)`, `delete(Model)` (SQLAlchemy statements, dialect inserts too);
 - `Model(...)`: a mapped object is built to be added to a session (`session.add(Model(...))`, `add_all`);
 - `session.add(x)`, `session.delete(x)`, and `x.column = ...` / `x.column += ...` / `setattr(x, ...)` on an
-  object `x` known to be a Model: from `session.get(Model, ...)`, `session.scalar(select(Model)...)`,
-  `session.scalars(select(Model)...)`, `Model(...)`, an annotation (`request: RestockRequest`), or a loop
-  over a relationship of a known object (`for line in request.lines`);
+  object `x` known to be a Model: from `session.get(Model, ...)`, `get_or_not_found(session, Model, ...)`,
+  `session.scalar(select(Model)...)`, `session.scalars(select(Model)...)`, `Model(...)`, an annotation
+  (`request: RestockRequest`), or a loop over a relationship of a known object (`for line in request.lines`);
 - `delete(table)` / `table.insert()` on a table chosen at run time: a write to every table ("*").
 
 The owner of a writer module is its capability: `outreach/restock/triage.py` and
@@ -41,6 +41,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 
 STATEMENTS = {"insert", "update", "delete"}
 LOADERS = {"get", "get_one", "merge"}
+SESSION_LOADERS = {"get_or_not_found"}  # outreach.db's: the Model comes after the session
 SELECTS = {"scalar", "scalar_one", "scalar_one_or_none", "one", "first"}
 MANY = {"scalars"}
 ORDER_KEEPERS = {"sorted", "list", "reversed", "tuple"}
@@ -113,6 +114,8 @@ class Scope:
                 return self.returns[name]
             if name in LOADERS and node.args:
                 return _model_named(node.args[0])
+            if name in SESSION_LOADERS and len(node.args) > 1:
+                return _model_named(node.args[1])
             if name in SELECTS and node.args:
                 return _selected_model(node.args[0])
             if name == "next" and node.args and isinstance(node.args[0], ast.GeneratorExp):
@@ -369,3 +372,14 @@ def reads(session, frame):
         ("stock_units", 10),
         ("users", 7),
     ]
+
+
+def test_the_scanner_sees_rows_loaded_through_get_or_not_found():
+    source = """
+def retire(session, edition_id):
+    edition = get_or_not_found(session, Edition, edition_id, "gone")
+    edition.status = "retired"
+    mapping = db.get_or_not_found(session, RoleMapping, 1, "gone")
+    mapping.role = "admin"
+"""
+    assert sorted(set(writes_in(source))) == [("editions", 4), ("role_mappings", 6)]

@@ -76,17 +76,9 @@ def create_user(
             email=(email or None),
             password_hash=_hasher.hash(password) if password else None,
         )
-        session.add(user)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="user",
-            entity_id=user.id,
-            after={"username": name, "role": role},
+        return audit.add_and_record(
+            session, user, actor=actor, entity="user", after={"username": name, "role": role}
         )
-        return user.id
 
 
 def authenticate(sessions: SessionFactory, *, username: str, password: str) -> dict[str, str]:

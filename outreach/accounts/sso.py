@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from outreach import audit
 from outreach.accounts.auth import MAX_DISPLAY_NAME, ROLES
-from outreach.db import SessionFactory, read_frame, utcnow
-from outreach.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from outreach.db import SessionFactory, get_or_not_found, read_frame, utcnow
+from outreach.errors import AuthenticationFailed, Conflict, InvalidInput
 from outreach.models import RoleMapping, User
 from outreach.text import plain_text
 
@@ -140,17 +140,13 @@ def add_role_mapping(sessions: SessionFactory, *, pattern: str, role: str, actor
             if session.scalar(select(RoleMapping.id).where(RoleMapping.pattern == normalized)):
                 raise Conflict(f"{normalized} already has a role. Remove that mapping first to change it.")
             mapping = RoleMapping(pattern=normalized, role=role, created_by=actor)
-            session.add(mapping)
-            session.flush()
-            audit.record(
+            return audit.add_and_record(
                 session,
+                mapping,
                 actor=actor,
-                action="create",
                 entity="role_mapping",
-                entity_id=mapping.id,
                 after={"pattern": normalized, "role": role},
             )
-            return mapping.id
     except IntegrityError:  # the same pattern added at the same moment by someone else
         raise Conflict(f"{normalized} already has a role. Reload the page.") from None
 
@@ -158,9 +154,9 @@ def add_role_mapping(sessions: SessionFactory, *, pattern: str, role: str, actor
 def remove_role_mapping(sessions: SessionFactory, *, mapping_id: int, actor: str) -> None:
     """Accounts already created through the mapping stay; deactivate them on the Users page."""
     with sessions.begin() as session:
-        mapping = session.get(RoleMapping, mapping_id)
-        if mapping is None:
-            raise NotFound(f"No role mapping #{mapping_id}. Reload the page.")
+        mapping = get_or_not_found(
+            session, RoleMapping, mapping_id, f"No role mapping #{mapping_id}. Reload the page."
+        )
         before = {"pattern": mapping.pattern, "role": mapping.role}
         session.delete(mapping)
         audit.record(
@@ -193,14 +189,11 @@ def sign_in_with_identity(
             user = User(
                 username=address, display_name=name, email=address, role=matched[1], password_hash=None
             )
-            session.add(user)
-            session.flush()
-            audit.record(
+            audit.add_and_record(
                 session,
+                user,
                 actor=address,
-                action="create",
                 entity="user",
-                entity_id=user.id,
                 after={"username": address, "role": matched[1], "via": provider, "mapping": matched[0]},
             )
         if not user.active:

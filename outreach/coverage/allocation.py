@@ -20,8 +20,8 @@ from outreach.catalog import language_of, material_of
 from outreach.coverage.gaps import area_of, language_codes
 from outreach.coverage.need import check_level
 from outreach.db import SessionFactory
-from outreach.errors import InvalidInput, NotFound, OutOfStock
-from outreach.models import Location, Shipment, ShipmentLine, StockUnit
+from outreach.errors import InvalidInput, OutOfStock
+from outreach.models import Shipment, ShipmentLine
 
 # When an organization has told us neither its usual order nor its attendance.
 DEFAULT_CAP_PACKS = 2
@@ -252,13 +252,9 @@ def create_drafts(
             "The plan is empty: there is nothing to ship. Change the language or the stock item."
         )
     with sessions.begin() as session:
-        unit = session.get(StockUnit, unit_id)
-        if unit is None:
-            raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
+        unit = inventory.load_unit(session, unit_id)
         inventory.require_active(unit)
-        depot = session.get(Location, depot_id)
-        if depot is None:
-            raise NotFound(f"Depot #{depot_id} does not exist. Pick a depot from the list.")
+        depot = inventory.load_depot(session, depot_id)
         pack_size = material_of(unit.material).pack_size
         odd = [units for _, units in wanted if units % pack_size]
         if odd:

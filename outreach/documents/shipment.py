@@ -17,6 +17,7 @@ from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, material_of
 from outreach.db import SessionFactory, read_frame
 from outreach.documents.text import language_or_english
 from outreach.errors import NotFound
+from outreach.inventory.reads import ITEM_COLUMNS
 from outreach.models import Edition, Location, Organization, RestockRequest, Shipment, ShipmentLine, StockUnit
 
 
@@ -103,7 +104,7 @@ def shipment_details(sessions: SessionFactory, shipment_id: int) -> ShipmentDeta
     row = header.iloc[0]
     lines = read_frame(
         sessions,
-        select(StockUnit.material, StockUnit.language, Edition.code.label("edition"), ShipmentLine.quantity)
+        select(*ITEM_COLUMNS, ShipmentLine.quantity)
         .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
         .join(Edition, Edition.id == StockUnit.edition_id)
         .where(ShipmentLine.shipment_id == shipment_id),

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from outreach import audit
 from outreach.catalog import borough_of, language_of, material_of
-from outreach.db import SessionFactory, utcnow
-from outreach.errors import InvalidInput, NotFound
-from outreach.inventory.ledger import MAX_NOTE_CHARS, _unit
+from outreach.db import SessionFactory, get_or_not_found, utcnow
+from outreach.errors import InvalidInput
+from outreach.inventory.ledger import MAX_NOTE_CHARS, load_unit
 from outreach.models import Edition, Location, StockUnit
 from outreach.quantities import parse_quantity
 from outreach.text import clean_text
 
 # --- catalog rows -------------------------------------------------------------------------------------
+
+
+def _load_edition(session: Session, edition_id: int) -> Edition:
+    return get_or_not_found(session, Edition, edition_id, f"Edition #{edition_id} does not exist.")
 
 
 def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: str) -> int:
@@ -22,25 +27,15 @@ def create_edition(sessions: SessionFactory, *, code: str, title: str, actor: st
         if session.scalar(select(Edition.id).where(Edition.code == code)):
             raise InvalidInput(f"Edition {code!r} already exists. Choose another code.")
         edition = Edition(code=code, title=clean_text(title, field="Title", max_length=200) or code)
-        session.add(edition)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="edition",
-            entity_id=edition.id,
-            after={"code": code, "title": edition.title},
+        return audit.add_and_record(
+            session, edition, actor=actor, entity="edition", after={"code": code, "title": edition.title}
         )
-        return edition.id
 
 
 def retire_edition(sessions: SessionFactory, *, edition_id: int, reason: str, actor: str) -> None:
     reason_text = clean_text(reason, field="Reason for retiring", max_length=MAX_NOTE_CHARS, required=True)
     with sessions.begin() as session:
-        edition = session.get(Edition, edition_id)
-        if edition is None:
-            raise NotFound(f"Edition #{edition_id} does not exist.")
+        edition = _load_edition(session, edition_id)
         before = {"status": edition.status}
         edition.status, edition.retired_reason, edition.retired_at = "retired", reason_text, utcnow()
         audit.record(
@@ -68,8 +63,7 @@ def ensure_unit(
     language_of(language)
     threshold = parse_quantity(low_stock_threshold, field="Low-stock threshold", allow_zero=True)
     with sessions.begin() as session:
-        if session.get(Edition, edition_id) is None:
-            raise NotFound(f"Edition #{edition_id} does not exist.")
+        _load_edition(session, edition_id)
         existing = session.scalar(
             select(StockUnit.id).where(
                 StockUnit.material == material,
@@ -85,17 +79,13 @@ def ensure_unit(
             edition_id=edition_id,
             low_stock_threshold=threshold,
         )
-        session.add(unit)
-        session.flush()
-        audit.record(
+        return audit.add_and_record(
             session,
+            unit,
             actor=actor,
-            action="create",
             entity="stock_unit",
-            entity_id=unit.id,
             after={"material": material, "language": language, "edition_id": edition_id},
         )
-        return unit.id
 
 
 def create_location(sessions: SessionFactory, *, name: str, borough: str | None, actor: str) -> int:
@@ -105,23 +95,15 @@ def create_location(sessions: SessionFactory, *, name: str, borough: str | None,
         if session.scalar(select(Location.id).where(Location.name == clean)):
             raise InvalidInput(f"A depot named {clean!r} already exists.")
         location = Location(name=clean, borough=borough)
-        session.add(location)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="location",
-            entity_id=location.id,
-            after={"name": clean, "borough": borough},
+        return audit.add_and_record(
+            session, location, actor=actor, entity="location", after={"name": clean, "borough": borough}
         )
-        return location.id
 
 
 def set_low_stock_threshold(sessions: SessionFactory, *, unit_id: int, threshold: object, actor: str) -> None:
     value = parse_quantity(threshold, field="Low-stock threshold", allow_zero=True)
     with sessions.begin() as session:
-        unit = _unit(session, unit_id)
+        unit = load_unit(session, unit_id)
         before = unit.low_stock_threshold
         unit.low_stock_threshold = value
         audit.record(

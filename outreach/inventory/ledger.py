@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from outreach import audit
 from outreach.catalog import language_of, material_of
-from outreach.db import SessionFactory, utcnow
-from outreach.errors import InvalidInput, NotFound, OutOfStock
+from outreach.db import SessionFactory, get_or_not_found, utcnow
+from outreach.errors import InvalidInput, OutOfStock
 from outreach.models import Location, StockBalance, StockMovement, StockUnit
 from outreach.quantities import parse_quantity, parse_signed_quantity
 from outreach.text import clean_text
@@ -29,18 +29,18 @@ MAX_REFERENCE_CHARS = 120  # stock_movements.reference
 # --- the one way stock changes ------------------------------------------------------------------------
 
 
-def _unit(session: Session, unit_id: int) -> StockUnit:
-    unit = session.get(StockUnit, unit_id)
-    if unit is None:
-        raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
-    return unit
+def load_unit(session: Session, unit_id: int) -> StockUnit:
+    """The stock item, or NotFound: every capability that takes a unit id from a picker loads it here."""
+    return get_or_not_found(
+        session, StockUnit, unit_id, f"Stock item #{unit_id} does not exist. Pick an item from the list."
+    )
 
 
-def _location(session: Session, location_id: int) -> Location:
-    location = session.get(Location, location_id)
-    if location is None:
-        raise NotFound(f"Depot #{location_id} does not exist. Pick a depot from the list.")
-    return location
+def load_depot(session: Session, location_id: int) -> Location:
+    """The depot, or NotFound: every capability that takes a depot id from a picker loads it here."""
+    return get_or_not_found(
+        session, Location, location_id, f"Depot #{location_id} does not exist. Pick a depot from the list."
+    )
 
 
 class UnitRow(Protocol):
@@ -136,7 +136,7 @@ def apply_movement(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         on_hand, reserved = balance(session, unit_id, location_id)
-        unit, location = _unit(session, unit_id), _location(session, location_id)
+        unit, location = load_unit(session, unit_id), load_depot(session, location_id)
         if quantity == 0 and reserved_change < 0:
             raise OutOfStock(
                 f"Only {reserved:,} of {unit_label(unit)} are reserved at {location.name}; "
@@ -182,9 +182,9 @@ def _write(
     """
     try:
         with sessions.begin() as session:
-            unit = _unit(session, unit_id)
+            unit = load_unit(session, unit_id)
             for location_id in location_ids:  # every depot, so an unknown one is NotFound, not a FK error
-                _location(session, location_id)
+                load_depot(session, location_id)
             if action == "receive":
                 require_active(unit)
             changes, detail = plan(session)
@@ -317,30 +317,26 @@ def transfer(
 def reserve(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
     """Hold stock for an approved request, inside the caller's transaction (the caller audits)."""
     amount = parse_quantity(quantity, field="Quantity to reserve", allow_zero=True)
-    require_active(_unit(session, unit_id))
-    _location(session, location_id)
-    if amount:
-        apply_movement(
-            session,
-            unit_id=unit_id,
-            location_id=location_id,
-            kind="adjustment",
-            quantity=0,
-            reserved_change=amount,
-            actor=actor,
-        )
+    require_active(load_unit(session, unit_id))
+    load_depot(session, location_id)
+    _change_reservation(session, unit_id, location_id, amount, actor)
 
 
 def release(session: Session, *, unit_id: int, location_id: int, quantity: int, actor: str) -> None:
     """Give back a reservation (request reduced, rejected or cancelled)."""
     amount = parse_quantity(quantity, field="Quantity to release", allow_zero=True)
-    if amount:
+    _change_reservation(session, unit_id, location_id, -amount, actor)
+
+
+def _change_reservation(session: Session, unit_id: int, location_id: int, change: int, actor: str) -> None:
+    """Only the reserved count moves: no stock enters or leaves, so no ledger row is written."""
+    if change:
         apply_movement(
             session,
             unit_id=unit_id,
             location_id=location_id,
             kind="adjustment",
             quantity=0,
-            reserved_change=-amount,
+            reserved_change=change,
             actor=actor,
         )

@@ -12,19 +12,16 @@ from outreach.db import SessionFactory, read_frame
 from outreach.inventory.ledger import unit_label
 from outreach.models import Edition, Location, StockBalance, StockMovement, StockUnit
 
+# How every table names a stock item (the columns `unit_label` reads), and a unit with its edition's state.
+ITEM_COLUMNS = (StockUnit.material, StockUnit.language, Edition.code.label("edition"))
+UNIT_COLUMNS = (StockUnit.id.label("unit_id"), *ITEM_COLUMNS, Edition.status.label("edition_status"))
+
 # --- reads --------------------------------------------------------------------------------------------
 
 
 def units(sessions: SessionFactory, *, include_retired: bool = True) -> pd.DataFrame:
     statement = (
-        select(
-            StockUnit.id.label("unit_id"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            Edition.status.label("edition_status"),
-            StockUnit.low_stock_threshold,
-        )
+        select(*UNIT_COLUMNS, StockUnit.low_stock_threshold)
         .join(Edition, Edition.id == StockUnit.edition_id)
         .order_by(StockUnit.language, StockUnit.material, Edition.code)
     )
@@ -70,11 +67,7 @@ def stock_levels(
         join_condition = and_(join_condition, StockBalance.location_id == location_id)
     statement = (
         select(
-            StockUnit.id.label("unit_id"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            Edition.status.label("edition_status"),
+            *UNIT_COLUMNS,
             on_hand.label("on_hand"),
             reserved.label("reserved"),
             (on_hand - reserved).label("available"),
@@ -112,9 +105,7 @@ def balances(sessions: SessionFactory) -> pd.DataFrame:
             StockBalance.unit_id,
             StockBalance.location_id,
             Location.name.label("depot"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
+            *ITEM_COLUMNS,
             StockBalance.on_hand,
             StockBalance.reserved,
             (StockBalance.on_hand - StockBalance.reserved).label("available"),
@@ -132,9 +123,7 @@ def available_per_depot(sessions: SessionFactory, unit_ids: Sequence[int]) -> pd
     one column per depot holding any of them (0 where a depot has none). Empty when no depot holds any."""
     statement = (
         select(
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
+            *ITEM_COLUMNS,
             Location.name.label("depot"),
             (StockBalance.on_hand - StockBalance.reserved).label("available"),
         )
@@ -169,9 +158,7 @@ def movements(
             StockMovement.id,
             StockMovement.created_at,
             StockMovement.kind,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
+            *ITEM_COLUMNS,
             Location.name.label("depot"),
             StockMovement.quantity,
             StockMovement.reason,

@@ -34,6 +34,8 @@ STATUSES = ("active", "paused")
 PRECISIONS = ("exact", "approximate")
 SOURCES = ("geocoded", "zip_centroid", "manual")
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+# Where the organization is on the map, and how that was found (a save or an import works these out).
+LOCATION_FIELDS = ("latitude", "longitude", "location_precision", "location_source", "location_note")
 MAX_ATTENDANCE = 100_000
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[0-9+()\-. /]+(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)

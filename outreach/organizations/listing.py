@@ -17,7 +17,7 @@ from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
 from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations.addresses import normalize_key
-from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, TEMPLATE_COLUMNS
+from outreach.organizations.fields import CONTACT_FIELDS, LOCATION_FIELDS, STATUSES, TEMPLATE_COLUMNS
 
 LIST_COLUMNS = (
     "id",
@@ -32,11 +32,7 @@ LIST_COLUMNS = (
     "preferred_language",
     "weekly_attendance",
     "status",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "location_source",
-    "location_note",
+    *LOCATION_FIELDS,
     "notes",
     "updated_at",
 )
@@ -46,11 +42,7 @@ EXPORT_COLUMNS = (
     "status",
     "community_district",
     "district",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "location_source",
-    "location_note",
+    *LOCATION_FIELDS,
     "id",
 )
 

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 # shipment_totals: its flush hook moves an organization's shipped units along when its place changes.
 from outreach import audit
-from outreach.db import SessionFactory, utcnow
-from outreach.errors import Conflict, GeocodingError, InvalidInput, NotFound
+from outreach.db import SessionFactory, get_or_not_found, utcnow
+from outreach.errors import Conflict, GeocodingError, InvalidInput
 from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations import areas
 from outreach.organizations.addresses import normalize_address, normalize_key
-from outreach.organizations.fields import clean_fields, clean_latitude, clean_longitude
+from outreach.organizations.fields import LOCATION_FIELDS, clean_fields, clean_latitude, clean_longitude
 from outreach.organizations.geocode_cache import geocode_cached
 from outreach.organizations.geocoding import Geocoder, GeocodeResult
 from outreach.shipments import totals as _shipment_totals  # noqa: F401
@@ -34,11 +34,7 @@ SNAPSHOT_FIELDS = (
     "zip_code",
     "borough",
     "community_district",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "location_source",
-    "location_note",
+    *LOCATION_FIELDS,
     "preferred_language",
     "weekly_attendance",
     "usual_request_packs",
@@ -48,7 +44,6 @@ SNAPSHOT_FIELDS = (
     "notes",
     "status",
 )
-_LOCATION_FIELDS = ("latitude", "longitude", "location_precision", "location_source", "location_note")
 
 
 @dataclass(frozen=True)
@@ -189,24 +184,18 @@ def create_organization(
             base_note=result.note if result else organization.location_note,
         )
         organization.languages = [OrganizationLanguage(language=code) for code in codes]
-        session.add(organization)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="organization",
-            entity_id=organization.id,
-            after=snapshot(organization),
+        return audit.add_and_record(
+            session, organization, actor=actor, entity="organization", after=lambda: snapshot(organization)
         )
-        return organization.id
 
 
 def _load(session: Session, organization_id: int) -> Organization:
-    organization = session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound(f"Organization #{organization_id} does not exist. Pick one from the list.")
-    return organization
+    return get_or_not_found(
+        session,
+        Organization,
+        organization_id,
+        f"Organization #{organization_id} does not exist. Pick one from the list.",
+    )
 
 
 def get_organization(sessions: SessionFactory, organization_id: int) -> Organization:
@@ -229,7 +218,7 @@ def update_organization(
 
     `expected_updated_at` (from when the form was loaded) refuses to overwrite someone else's edit.
     """
-    not_here = set(changes) & {*_LOCATION_FIELDS, "community_district", "status"}
+    not_here = set(changes) & {*LOCATION_FIELDS, "community_district", "status"}
     if not_here:
         raise TypeError(
             f"Use set_location / pause_organization for {sorted(not_here)}, not update_organization."
@@ -311,7 +300,7 @@ def set_location(
         organization = _load(session, organization_id)
         before = {
             field: getattr(organization, field)
-            for field in (*_LOCATION_FIELDS, "borough", "community_district")
+            for field in (*LOCATION_FIELDS, "borough", "community_district")
         }
         manual = GeocodeResult(lat, lon, "exact", "manual", _join_notes("Pin set by hand.", note))
         placement = place(organization, manual, typed_borough=None, base_note=manual.note)
@@ -343,7 +332,7 @@ def relocate(sessions: SessionFactory, *, organization_id: int, geocoder: Geocod
         organization = _load(session, organization_id)
         before = {
             field: getattr(organization, field)
-            for field in (*_LOCATION_FIELDS, "borough", "community_district")
+            for field in (*LOCATION_FIELDS, "borough", "community_district")
         }
         placement = place(organization, result, typed_borough=None, base_note=result.note)
         organization.updated_at = utcnow()

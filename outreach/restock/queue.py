@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from outreach.catalog import material_of
 from outreach.db import SessionFactory, read_frame, utcnow
-from outreach.errors import NotFound
+from outreach.inventory.reads import ITEM_COLUMNS
 from outreach.models import (
     Edition,
     Location,
@@ -26,7 +26,23 @@ from outreach.models import (
     Shipment,
     StockUnit,
 )
+from outreach.restock.triage import load_request, shipment_of
 
+PACK_COLUMNS = (
+    RestockRequestLine.packs_requested,
+    RestockRequestLine.packs_approved,
+    RestockRequestLine.packs_shipped,
+)
+# What the queue and the export show of a request (joined: its organization, depot and shipment).
+REQUEST_COLUMNS = (
+    Organization.name.label("organization"),
+    Organization.borough,
+    RestockRequest.channel,
+    RestockRequest.created_at,
+    RestockRequest.claimed_by,
+    Location.name.label("depot"),
+    Shipment.id.label("shipment_id"),
+)
 QUEUE_COLUMNS = [
     "request_id",
     "reference",
@@ -57,13 +73,9 @@ def _lines(sessions: SessionFactory, request_ids: Sequence[int] | None = None) -
             RestockRequestLine.request_id,
             RestockRequestLine.id.label("line_id"),
             RestockRequestLine.unit_id,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
+            *ITEM_COLUMNS,
             Edition.status.label("edition_status"),
-            RestockRequestLine.packs_requested,
-            RestockRequestLine.packs_approved,
-            RestockRequestLine.packs_shipped,
+            *PACK_COLUMNS,
             RestockRequestLine.substituted_from_unit_id,
             original.material.label("substituted_from_material"),
             original.language.label("substituted_from_language"),
@@ -142,13 +154,7 @@ def queue(
             RestockRequest.reference,
             RestockRequest.status,
             RestockRequest.organization_id,
-            Organization.name.label("organization"),
-            Organization.borough,
-            RestockRequest.channel,
-            RestockRequest.created_at,
-            RestockRequest.claimed_by,
-            Location.name.label("depot"),
-            Shipment.id.label("shipment_id"),
+            *REQUEST_COLUMNS,
             Shipment.status.label("shipment_status"),
             RestockRequest.decided_by,
             RestockRequest.decision_reason,
@@ -252,10 +258,8 @@ class RequestDetail:
 def request_detail(sessions: SessionFactory, request_id: int) -> RequestDetail:
     """Everything about one request for a coordinator, including the contact for this request."""
     with sessions() as session:
-        request = session.get(RestockRequest, request_id)
-        if request is None:
-            raise NotFound(f"Restock request #{request_id} does not exist. Reload the queue.")
-        shipment = session.scalar(select(Shipment).where(Shipment.request_id == request_id))
+        request = load_request(session, request_id)
+        shipment = shipment_of(session, request_id)
         depot = session.get(Location, request.depot_id) if request.depot_id else None
         return RequestDetail(
             request_id=request.id,
@@ -301,9 +305,7 @@ def organization_requests(sessions: SessionFactory, organization_id: int, *, lim
             RestockRequest.status,
             StockUnit.material,
             StockUnit.language,
-            RestockRequestLine.packs_requested,
-            RestockRequestLine.packs_approved,
-            RestockRequestLine.packs_shipped,
+            *PACK_COLUMNS,
         )
         .join(RestockRequestLine, RestockRequestLine.request_id == RestockRequest.id)
         .join(StockUnit, StockUnit.id == RestockRequestLine.unit_id)
@@ -320,19 +322,9 @@ def export_frame(sessions: SessionFactory, filters: QueueFilters = QueueFilters(
         select(
             RestockRequest.reference,
             RestockRequest.status,
-            Organization.name.label("organization"),
-            Organization.borough,
-            RestockRequest.channel,
-            RestockRequest.created_at,
-            RestockRequest.claimed_by,
-            Location.name.label("depot"),
-            Shipment.id.label("shipment_id"),
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            RestockRequestLine.packs_requested,
-            RestockRequestLine.packs_approved,
-            RestockRequestLine.packs_shipped,
+            *REQUEST_COLUMNS,
+            *ITEM_COLUMNS,
+            *PACK_COLUMNS,
             RestockRequestLine.reason,
             RestockRequest.decided_by,
             RestockRequest.decision_reason,
@@ -348,27 +340,6 @@ def export_frame(sessions: SessionFactory, filters: QueueFilters = QueueFilters(
     )
     frame = read_frame(sessions, statement)
     pack_sizes = frame["material"].map(lambda code: material_of(code).pack_size)
-    frame["units_approved"] = frame["packs_approved"].fillna(0).astype(int) * pack_sizes.astype(int)
-    return frame[
-        [
-            "reference",
-            "status",
-            "organization",
-            "borough",
-            "channel",
-            "created_at",
-            "claimed_by",
-            "depot",
-            "shipment_id",
-            "material",
-            "language",
-            "edition",
-            "packs_requested",
-            "packs_approved",
-            "packs_shipped",
-            "units_approved",
-            "reason",
-            "decided_by",
-            "decision_reason",
-        ]
-    ]
+    units_approved = frame["packs_approved"].fillna(0).astype(int) * pack_sizes.astype(int)
+    frame.insert(frame.columns.get_loc("packs_shipped") + 1, "units_approved", units_approved)
+    return frame

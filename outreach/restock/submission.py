@@ -365,14 +365,12 @@ def _insert(
             RestockRequestLine(unit_id=unit_id, packs_requested=packs)
             for unit_id, packs in draft.lines.items()
         ]
-        session.add(request)
-        session.flush()
-        audit.record(
+        audit.add_and_record(
             session,
+            request,
             actor=actor,
             action="submit",
             entity="restock_request",
-            entity_id=request.id,
             # Contact details and the token stay out of the trail; the request row holds them.
             after={
                 "reference": request.reference,

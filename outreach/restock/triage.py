@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
 from outreach.catalog import material_of
-from outreach.db import SessionFactory, utcnow
+from outreach.db import SessionFactory, get_or_not_found, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
-from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment, StockUnit
+from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment
 from outreach.quantities import parse_quantity
 from outreach.text import clean_text
 
@@ -29,10 +29,12 @@ OPEN_STATUSES = ("submitted", "approved")
 
 
 def load_request(session: Session, request_id: int) -> RestockRequest:
-    request = session.get(RestockRequest, request_id)
-    if request is None:
-        raise NotFound(f"Restock request #{request_id} does not exist. Reload the queue.")
-    return request
+    return get_or_not_found(
+        session,
+        RestockRequest,
+        request_id,
+        f"Restock request #{request_id} does not exist. Reload the queue.",
+    )
 
 
 def _reason(text: str | None, *, required: str | None = None) -> str | None:
@@ -169,9 +171,7 @@ def approve_request(
     try:
         with sessions.begin() as session:
             request = load_request(session, request_id)
-            depot = session.get(Location, depot_id)
-            if depot is None:
-                raise NotFound(f"Depot #{depot_id} does not exist. Pick a depot from the list.")
+            depot = inventory.load_depot(session, depot_id)
             unknown = set(packs) - {line.id for line in request.lines}
             if unknown:
                 raise InvalidInput(f"Line(s) {sorted(unknown)} are not part of request {request.reference}.")
@@ -266,9 +266,7 @@ def substitute_line(
         line = next((ln for ln in request.lines if ln.id == line_id), None)
         if line is None:
             raise NotFound(f"Line #{line_id} is not part of request {request.reference}.")
-        new_unit = session.get(StockUnit, unit_id)
-        if new_unit is None:
-            raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
+        new_unit = inventory.load_unit(session, unit_id)
         inventory.require_active(new_unit)
         if new_unit.id == line.unit_id:
             raise InvalidInput(

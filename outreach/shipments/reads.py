@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
 from outreach.db import SessionFactory, read_frame
+from outreach.inventory.reads import ITEM_COLUMNS
 from outreach.models import Edition, Location, Organization, Shipment, ShipmentLine, StockUnit
 from outreach.organizations.addresses import normalize_key
 
@@ -132,14 +133,7 @@ def recipient_count(sessions: SessionFactory) -> int:
 
 def shipment_lines(sessions: SessionFactory, shipment_id: int) -> pd.DataFrame:
     statement = (
-        select(
-            ShipmentLine.unit_id,
-            StockUnit.material,
-            StockUnit.language,
-            Edition.code.label("edition"),
-            ShipmentLine.quantity,
-            ShipmentLine.reserved_quantity,
-        )
+        select(ShipmentLine.unit_id, *ITEM_COLUMNS, ShipmentLine.quantity, ShipmentLine.reserved_quantity)
         .join(StockUnit, StockUnit.id == ShipmentLine.unit_id)
         .join(Edition, Edition.id == StockUnit.edition_id)
         .where(ShipmentLine.shipment_id == shipment_id)

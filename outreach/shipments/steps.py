@@ -12,14 +12,15 @@ request. The reads are in `outreach.shipments.reads`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from outreach import audit, inventory
-from outreach.db import SessionFactory, utcnow
-from outreach.errors import Conflict, InvalidInput, NotFound
-from outreach.models import Location, Organization, Shipment, ShipmentLine, StockUnit
+from outreach.db import SessionFactory, get_or_not_found, utcnow
+from outreach.errors import Conflict, InvalidInput
+from outreach.models import Organization, Shipment, ShipmentLine
 from outreach.quantities import parse_quantity
 from outreach.shipments import events
 from outreach.shipments import totals as shipment_totals
@@ -27,6 +28,7 @@ from outreach.text import clean_text
 
 NEXT_STEP = {"draft": "packed", "packed": "shipped", "shipped": "delivered"}
 MAX_TEXT_CHARS = 2_000
+Moved = TypeVar("Moved", events.ShipmentShipped, events.ShipmentDelivered)
 
 
 def _text(value: str | None, *, field: str) -> str | None:
@@ -62,18 +64,17 @@ def add_shipment(
     reserved: dict[int, int] | None = None,
 ) -> Shipment:
     """Create a draft inside the caller's transaction (the restock queue uses this with `request_id`)."""
-    organization = session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound(f"Organization #{organization_id} does not exist. Pick one from the list.")
+    organization = get_or_not_found(
+        session,
+        Organization,
+        organization_id,
+        f"Organization #{organization_id} does not exist. Pick one from the list.",
+    )
     if organization.status != "active":
         raise InvalidInput(f"{organization.name} is paused. Reactivate it in the directory before shipping.")
-    if session.get(Location, depot_id) is None:
-        raise NotFound(f"Depot #{depot_id} does not exist. Pick a depot from the list.")
+    inventory.load_depot(session, depot_id)
     for unit_id in lines:
-        unit = session.get(StockUnit, unit_id)
-        if unit is None:
-            raise NotFound(f"Stock item #{unit_id} does not exist. Pick an item from the list.")
-        inventory.require_active(unit)
+        inventory.require_active(inventory.load_unit(session, unit_id))
     text = _text(note, field="The shipment note")
     shipment = Shipment(
         organization_id=organization_id, depot_id=depot_id, note=text, created_by=actor, request_id=request_id
@@ -82,15 +83,11 @@ def add_shipment(
         ShipmentLine(unit_id=unit_id, quantity=quantity, reserved_quantity=(reserved or {}).get(unit_id, 0))
         for unit_id, quantity in lines.items()
     ]
-    session.add(shipment)
-    session.flush()
-    shipment_totals.shipment_created(session, shipment)
-    audit.record(
+    audit.add_and_record(
         session,
+        shipment,
         actor=actor,
-        action="create",
         entity="shipment",
-        entity_id=shipment.id,
         after={
             "organization_id": organization_id,
             "depot_id": depot_id,
@@ -98,6 +95,7 @@ def add_shipment(
             "request_id": request_id,
         },
     )
+    shipment_totals.shipment_created(session, shipment)
     return shipment
 
 
@@ -119,9 +117,7 @@ def create_shipment(
 
 def _advance(session: Session, shipment_id: int, expected: tuple[str, ...], new_status: str) -> Shipment:
     """Move the status only if it is still what we expect; otherwise someone got there first."""
-    shipment = session.get(Shipment, shipment_id)
-    if shipment is None:
-        raise NotFound(f"Shipment #{shipment_id} does not exist.")
+    shipment = get_or_not_found(session, Shipment, shipment_id, f"Shipment #{shipment_id} does not exist.")
     stamp = {
         "packed": "packed_at",
         "shipped": "shipped_at",
@@ -147,15 +143,7 @@ def _advance(session: Session, shipment_id: int, expected: tuple[str, ...], new_
 def pack_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
     with sessions.begin() as session:
         _advance(session, shipment_id, ("draft",), "packed")
-        audit.record(
-            session,
-            actor=actor,
-            action="pack",
-            entity="shipment",
-            entity_id=shipment_id,
-            before={"status": "draft"},
-            after={"status": "packed"},
-        )
+        _record_step(session, shipment_id, actor, "pack", before="draft", after={"status": "packed"})
 
 
 def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
@@ -177,20 +165,10 @@ def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
                 shipment_id=shipment.id,
             )
         shipment_totals.shipment_shipped(session, shipment)
-        events.publish(
-            session,
-            events.ShipmentShipped(
-                shipment_id=shipment.id, request_id=shipment.request_id, units=_units(shipment)
-            ),
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="ship",
-            entity="shipment",
-            entity_id=shipment_id,
-            before={"status": "packed"},
-            after={"status": "shipped", "lines": {ln.unit_id: ln.quantity for ln in shipment.lines}},
+        events.publish(session, _moved(events.ShipmentShipped, shipment))
+        lines = {line.unit_id: line.quantity for line in shipment.lines}
+        _record_step(
+            session, shipment_id, actor, "ship", before="packed", after={"status": "shipped", "lines": lines}
         )
 
 
@@ -198,21 +176,8 @@ def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) 
     with sessions.begin() as session:
         shipment = _advance(session, shipment_id, ("shipped",), "delivered")
         shipment_totals.shipment_delivered(session, shipment)
-        events.publish(
-            session,
-            events.ShipmentDelivered(
-                shipment_id=shipment.id, request_id=shipment.request_id, units=_units(shipment)
-            ),
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="deliver",
-            entity="shipment",
-            entity_id=shipment_id,
-            before={"status": "shipped"},
-            after={"status": "delivered"},
-        )
+        events.publish(session, _moved(events.ShipmentDelivered, shipment))
+        _record_step(session, shipment_id, actor, "deliver", before="shipped", after={"status": "delivered"})
 
 
 def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, actor: str) -> None:
@@ -229,16 +194,37 @@ def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, 
         # its reservation) be turned into a new shipment.
         request_id, shipment.request_id = shipment.request_id, None
         events.publish(session, events.ShipmentCancelled(shipment_id=shipment.id, request_id=request_id))
-        audit.record(
+        _record_step(
             session,
-            actor=actor,
-            action="cancel",
-            entity="shipment",
-            entity_id=shipment_id,
-            before={"status": previous},
+            shipment_id,
+            actor,
+            "cancel",
+            before=previous,
             after={"status": "cancelled", "reason": why},
         )
 
 
-def _units(shipment: Shipment) -> tuple[tuple[int, int], ...]:
-    return tuple((line.unit_id, line.quantity) for line in shipment.lines)
+def _moved(event_type: type[Moved], shipment: Shipment) -> Moved:
+    """The event of a step that moved the shipment's units on (shipped, delivered)."""
+    units = tuple((line.unit_id, line.quantity) for line in shipment.lines)
+    return event_type(shipment_id=shipment.id, request_id=shipment.request_id, units=units)
+
+
+def _record_step(
+    session: Session,
+    shipment_id: int,
+    actor: str,
+    action: str,
+    *,
+    before: str | None,
+    after: dict[str, object],
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="shipment",
+        entity_id=shipment_id,
+        before={"status": before},
+        after=after,
+    )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach import audit, organizations
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, language_of
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label
 from outreach.config import settings
 from outreach.coverage.maps import NYC_CENTER
 from outreach.db import SessionFactory
@@ -130,18 +130,16 @@ def record_form(current: Organization | None) -> bool:
         st.multiselect(
             "Languages served",
             LANGUAGE_CODES,
-            format_func=lambda code: language_of(code).label,
+            format_func=pickers.language_label,
             key=state.DIR_EDIT_LANGUAGES,
             persist_state=KEEP,
         )
         # Inside a form the choice cannot follow the languages as they are picked: left empty, it becomes
         # the first language served when the form is saved.
-        left.selectbox(
+        pickers.pick_language(
+            left,
             "Preferred language for communication",
-            LANGUAGE_CODES,
-            index=None,
             placeholder="The first language served",
-            format_func=lambda code: language_of(code).label,
             key=state.DIR_EDIT_PREFERRED,
             persist_state=KEEP,
         )

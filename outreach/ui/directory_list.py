@@ -6,16 +6,19 @@ Every read is keyed by the database URL and a `DirectoryFilters` (and the page):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from outreach import organizations
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label, language_of
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label
 from outreach.db import SessionFactory
 from outreach.organizations import DirectoryFilters
 from outreach.ui import state
 from outreach.ui.paging import pager
+from outreach.ui.pickers import language_label
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import csv_bytes
 
@@ -48,48 +51,19 @@ def directory_page(url: str, filters: DirectoryFilters, offset: int, limit: int)
 def filter_bar(traditions: list[str], districts: list[int]) -> DirectoryFilters:
     """The filters of the List and Map sections. Their values are kept while another section is shown."""
     search = st.text_input("Search name, address or ZIP", key=state.DIR_SEARCH, persist_state="page")
-    columns = st.columns(5)
-    borough = columns[0].selectbox(
-        "Borough",
-        BOROUGH_NAMES,
-        index=None,
-        placeholder="Any",
-        key=state.DIR_FILTER_BOROUGH,
-        persist_state="page",
-    )
-    district = columns[1].selectbox(
-        "Community district",
-        districts,
-        index=None,
-        placeholder="Any",
-        format_func=district_label,
-        key=state.DIR_FILTER_DISTRICT,
-        persist_state="page",
-    )
-    language = columns[2].selectbox(
-        "Language served",
-        LANGUAGE_CODES,
-        index=None,
-        placeholder="Any",
-        format_func=lambda code: language_of(code).label,
-        key=state.DIR_FILTER_LANGUAGE,
-        persist_state="page",
-    )
-    tradition = columns[3].selectbox(
-        "Faith tradition",
-        traditions,
-        index=None,
-        placeholder="Any",
-        key=state.DIR_FILTER_TRADITION,
-        persist_state="page",
-    )
-    status = columns[4].selectbox(
-        "Status",
-        organizations.STATUSES,
-        index=None,
-        placeholder="Any",
-        key=state.DIR_FILTER_STATUS,
-        persist_state="page",
+    # label, choices, how a choice is shown, key: one select box each, side by side, "Any" until chosen
+    boxes: list[tuple[str, Sequence[Any], Callable[[Any], str], str]] = [
+        ("Borough", BOROUGH_NAMES, str, state.DIR_FILTER_BOROUGH),
+        ("Community district", districts, district_label, state.DIR_FILTER_DISTRICT),
+        ("Language served", LANGUAGE_CODES, language_label, state.DIR_FILTER_LANGUAGE),
+        ("Faith tradition", traditions, str, state.DIR_FILTER_TRADITION),
+        ("Status", organizations.STATUSES, str, state.DIR_FILTER_STATUS),
+    ]
+    borough, district, language, tradition, status = (
+        column.selectbox(
+            label, choices, index=None, placeholder="Any", format_func=shown, key=key, persist_state="page"
+        )
+        for column, (label, choices, shown, key) in zip(st.columns(len(boxes)), boxes, strict=True)
     )
     return DirectoryFilters(
         search=search.strip() or None,

@@ -8,12 +8,15 @@ the user can fix (missing fonts) is checked here first and shown with the shared
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
+from outreach.db import SessionFactory
 from outreach.documents import fonts as document_fonts
 from outreach.documents import pdf as documents
-from outreach.documents.shipment import shipment_details
+from outreach.documents.shipment import ShipmentDetails, shipment_details
 from outreach.errors import OutreachError
 from outreach.ui import state
 from outreach.ui.resources import get_sessions
@@ -31,32 +34,38 @@ def _fonts_ready() -> bool:
     return True
 
 
+def _shipment_pdf(
+    render: Callable[[ShipmentDetails], bytes], sessions: SessionFactory, shipment_id: int
+) -> bytes:
+    return render(shipment_details(sessions, shipment_id))
+
+
 def shipment_document_buttons(shipment_id: int) -> None:
     """Two buttons side by side: the depot's pick list and the packing slip that goes in the box."""
     if not _fonts_ready():
         return
     sessions = get_sessions()
-    left, right = st.columns(2)
-    left.download_button(
-        "Pick list (PDF)",
-        data=lambda: documents.pick_list(shipment_details(sessions, shipment_id)),
-        file_name=f"pick-list-shipment-{shipment_id}.pdf",
-        mime=PDF,
-        key=state.DOC_PICK_LIST,
-        on_click="ignore",
-        icon=":material/checklist:",
-        width="stretch",
+    buttons = (
+        ("Pick list (PDF)", documents.pick_list, "pick-list", state.DOC_PICK_LIST, ":material/checklist:"),
+        (
+            "Packing slip (PDF)",
+            documents.packing_slip,
+            "packing-slip",
+            state.DOC_PACKING_SLIP,
+            ":material/receipt_long:",
+        ),
     )
-    right.download_button(
-        "Packing slip (PDF)",
-        data=lambda: documents.packing_slip(shipment_details(sessions, shipment_id)),
-        file_name=f"packing-slip-shipment-{shipment_id}.pdf",
-        mime=PDF,
-        key=state.DOC_PACKING_SLIP,
-        on_click="ignore",
-        icon=":material/receipt_long:",
-        width="stretch",
-    )
+    for column, (label, render, name, key, icon) in zip(st.columns(len(buttons)), buttons, strict=True):
+        column.download_button(
+            label,
+            data=partial(_shipment_pdf, render, sessions, shipment_id),
+            file_name=f"{name}-shipment-{shipment_id}.pdf",
+            mime=PDF,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )
 
 
 def poster_button(

@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from outreach import inventory
-from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language_of
+from outreach.catalog import MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language_of
 from outreach.ui import state
-from outreach.ui.pickers import pick, unit_labels
+from outreach.ui.pickers import pick, pick_language, unit_labels
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import csv_download, escape_markdown, run_write
+from outreach.ui.widgets import csv_download, escape_markdown, run_write, section_choice
 
 SECTIONS = {
     "receive": "Receive a print run",
@@ -50,13 +50,8 @@ class StockFilters:
 
 def stock_filters(depots: dict[int, str]) -> StockFilters:
     columns = st.columns(3)
-    language = columns[0].selectbox(
-        "Language",
-        LANGUAGE_CODES,
-        index=None,
-        placeholder="All languages",
-        format_func=lambda code: language_of(code).label,
-        key=state.INV_FILTER_LANGUAGE,
+    language = pick_language(
+        columns[0], "Language", placeholder="All languages", key=state.INV_FILTER_LANGUAGE
     )
     material = columns[1].selectbox(
         "Material", MATERIAL_CODES, index=None, placeholder="All materials", key=state.INV_FILTER_MATERIAL
@@ -89,15 +84,7 @@ def stock_table(levels: pd.DataFrame) -> None:
 
 
 def chosen_section() -> str:
-    choice = st.segmented_control(
-        "Record",
-        list(SECTIONS),
-        format_func=lambda section: SECTIONS[section],
-        default="receive",
-        required=True,
-        key=state.INV_SECTION,
-    )
-    return str(choice or "receive")
+    return section_choice("Record", SECTIONS, key=state.INV_SECTION)
 
 
 def stock_form(section: str, units: dict[int, str], depots: dict[int, str], *, actor: str) -> None:

@@ -1,11 +1,15 @@
-"""Shared pickers for stock items, depots and organizations (labels, not ids, for people)."""
+"""Shared pickers for stock items, depots, organizations and languages (labels, not ids, for people)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from outreach import inventory, organizations
+from outreach.catalog import LANGUAGE_CODES, language_of
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
@@ -84,7 +88,7 @@ def organization_picker(label: str, *, key: str, search_key: str) -> int | None:
     return pick(label, options, key=key)
 
 
-def pick(label: str, options: dict[int, str], *, key: str, placeholder: str = "Choose…") -> int | None:
+def pick(label: str, options: dict[int, str], *, key: str, placeholder: str | None = "Choose…") -> int | None:
     return st.selectbox(
         label,
         list(options),
@@ -92,4 +96,23 @@ def pick(label: str, options: dict[int, str], *, key: str, placeholder: str = "C
         index=None,
         placeholder=placeholder,
         key=key,
+    )
+
+
+def language_label(code: str) -> str:
+    return language_of(code).label
+
+
+def pick_language(
+    where: DeltaGenerator, label: str, *, placeholder: str, key: str, **options: Any
+) -> str | None:
+    """One of the campaign's languages by its label (code, or None while nothing is chosen)."""
+    return where.selectbox(
+        label,
+        LANGUAGE_CODES,
+        index=None,
+        placeholder=placeholder,
+        format_func=language_label,
+        key=key,
+        **options,
     )

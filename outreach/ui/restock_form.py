@@ -27,6 +27,12 @@ from outreach.ui import state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions, invalidate_reads
 from outreach.ui.widgets import escape_markdown
 
+# The leader's contact for this request: Draft field (and its form.<field> label), limit, key, autocomplete.
+CONTACT_INPUTS = (
+    ("contact_name", restock.MAX_NAME_CHARS, state.RESTOCK_CONTACT_NAME, "name"),
+    ("contact_phone", restock.MAX_PHONE_CHARS, state.RESTOCK_CONTACT_PHONE, "tel"),
+)
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -131,22 +137,15 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
             key=state.RESTOCK_ON_HAND,
             help=i18n.t("form.on_hand_help", lang),
         )
-        st.text_input(
-            label("form.contact_name", lang),
-            value=(draft.contact_name if draft else None) or "",
-            max_chars=restock.MAX_NAME_CHARS,
-            key=state.RESTOCK_CONTACT_NAME,
-            help=i18n.t("form.contact_help", lang),
-            autocomplete="name",
-        )
-        st.text_input(
-            label("form.contact_phone", lang),
-            value=(draft.contact_phone if draft else None) or "",
-            max_chars=restock.MAX_PHONE_CHARS,
-            key=state.RESTOCK_CONTACT_PHONE,
-            help=i18n.t("form.contact_help", lang),
-            autocomplete="tel",
-        )
+        for field, limit, key, autocomplete in CONTACT_INPUTS:
+            st.text_input(
+                label(f"form.{field}", lang),
+                value=(getattr(draft, field) if draft else None) or "",
+                max_chars=limit,
+                key=key,
+                help=i18n.t("form.contact_help", lang),
+                autocomplete=autocomplete,
+            )
         st.text_area(
             label("form.note", lang),
             value=(draft.note if draft else None) or "",

@@ -13,14 +13,21 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language_of, material_of
+from outreach.catalog import BOROUGH_NAMES, SHIPMENT_STATUS_LABELS, language_of, material_of
 from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import parse_quantity
 from outreach.shipments import steps as shipments
 from outreach.ui import state
 from outreach.ui.documents import shipment_document_buttons
-from outreach.ui.pickers import depot_labels, organization_picker, pick, unit_frame, unit_labels
+from outreach.ui.pickers import (
+    depot_labels,
+    organization_picker,
+    pick,
+    pick_language,
+    unit_frame,
+    unit_labels,
+)
 from outreach.ui.resources import get_sessions
 from outreach.ui.widgets import run_write, show_error
 
@@ -131,13 +138,8 @@ def filters() -> ShipmentFilters:
     borough = columns[1].selectbox(
         "Borough", BOROUGH_NAMES, index=None, placeholder="Any borough", key=state.SHIP_FILTER_BOROUGH
     )
-    language = columns[2].selectbox(
-        "Language",
-        LANGUAGE_CODES,
-        index=None,
-        placeholder="Any language",
-        format_func=lambda code: language_of(code).label,
-        key=state.SHIP_FILTER_LANGUAGE,
+    language = pick_language(
+        columns[2], "Language", placeholder="Any language", key=state.SHIP_FILTER_LANGUAGE
     )
     return ShipmentFilters(status=status, borough=borough, language=language)
 

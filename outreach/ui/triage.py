@@ -20,7 +20,7 @@ from outreach.restock import triage as restock_triage
 from outreach.restock.queue import QueueFilters, RequestDetail
 from outreach.ui import state
 from outreach.ui.paging import pager
-from outreach.ui.pickers import unit_frame
+from outreach.ui.pickers import depot_labels, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.widgets import csv_bytes, escape_markdown, run_write
 
@@ -54,11 +54,6 @@ def cached_count(database_url: str, filters: QueueFilters) -> int:
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def cached_available(database_url: str, unit_ids: tuple[int, ...]) -> pd.DataFrame:
     return inventory.available_per_depot(get_sessions(), unit_ids)
-
-
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def cached_depots(database_url: str) -> pd.DataFrame:
-    return inventory.locations(get_sessions())
 
 
 def export_csv(sessions: SessionFactory, filters: QueueFilters) -> bytes:
@@ -220,11 +215,10 @@ def show_approve(sessions: SessionFactory, detail: RequestDetail, lines: pd.Data
     if not available.empty:
         st.caption("Units available now (on hand minus reserved), per depot:")
         st.dataframe(available, width="stretch")
-    depots = cached_depots(database_url)
-    if depots.empty:
+    depot_names = depot_labels()
+    if not depot_names:
         st.info("There is no depot to reserve stock at. Add one on the Inventory page first.")
         return
-    depot_names = {int(row.location_id): str(row.name) for row in depots.itertuples()}
     with st.form(state.REQ_APPROVE_FORM):
         depot_id = st.selectbox(
             "Reserve stock at",

@@ -15,8 +15,9 @@ from outreach.accounts import users as accounts
 from outreach.accounts.auth import ROLES
 from outreach.errors import InvalidInput
 from outreach.ui import oidc, state
+from outreach.ui.pickers import pick
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import escape_markdown, run_write, show_error
+from outreach.ui.widgets import escape_markdown, run_write, section_choice, show_error
 
 SECTIONS = {"manage": "Change a user", "add": "Add a user", "sso": "Single sign-on"}
 ACTIONS = {
@@ -46,15 +47,7 @@ def user_table(people: pd.DataFrame) -> None:
 
 
 def chosen_section() -> str:
-    choice = st.segmented_control(
-        "Manage",
-        list(SECTIONS),
-        format_func=lambda section: SECTIONS[section],
-        default="manage",
-        required=True,
-        key=state.USERS_SECTION,
-    )
-    return str(choice or "manage")
+    return section_choice("Manage", SECTIONS, key=state.USERS_SECTION)
 
 
 def change_form(people: pd.DataFrame, *, actor: str) -> None:
@@ -63,14 +56,7 @@ def change_form(people: pd.DataFrame, *, actor: str) -> None:
         for row in people.itertuples()
     }
     with st.form(state.USERS_MANAGE_FORM):
-        chosen = st.selectbox(
-            "User",
-            list(labels),
-            format_func=lambda user_id: labels.get(user_id, str(user_id)),
-            index=None,
-            placeholder="Choose…",
-            key=state.USERS_MANAGE_USER,
-        )
+        chosen = pick("User", labels, key=state.USERS_MANAGE_USER)
         action = st.radio(
             "Change", list(ACTIONS), format_func=lambda name: ACTIONS[name], key=state.USERS_MANAGE_ACTION
         )
@@ -198,13 +184,7 @@ def single_sign_on(mappings: pd.DataFrame, *, actor: str) -> None:
                 )
     options = {int(row.id): f"{row.pattern} → {row.role}" for row in mappings.itertuples()}
     with st.form(state.USERS_UNMAP_FORM):
-        mapping_id = st.selectbox(
-            "Mapping",
-            list(options),
-            format_func=lambda mapping: options.get(mapping, str(mapping)),
-            index=None,
-            key=state.USERS_UNMAP_ID,
-        )
+        mapping_id = pick("Mapping", options, key=state.USERS_UNMAP_ID, placeholder=None)
         if st.form_submit_button("Remove mapping"):
             if mapping_id is None:
                 show_error(InvalidInput("Choose a mapping to remove."))

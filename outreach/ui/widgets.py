@@ -11,7 +11,7 @@ import streamlit as st
 
 from outreach.errors import OutreachError
 from outreach.ui import state
-from outreach.ui.resources import invalidate_reads
+from outreach.ui.resources import get_sessions, invalidate_reads
 
 T = TypeVar("T")
 
@@ -64,6 +64,22 @@ def run_write(
     return Outcome(ok=True, value=value)
 
 
+def section_choice(label: str, sections: dict[str, str], *, key: str, **options: Any) -> str:
+    """The page section to draw (code -> label; the first is the default). A keyed control, not st.tabs:
+    only the chosen section's code runs, and the choice survives the rerun after a write."""
+    first = next(iter(sections))
+    choice = st.segmented_control(
+        label,
+        list(sections),
+        format_func=sections.__getitem__,
+        default=first,
+        required=True,
+        key=key,
+        **options,
+    )
+    return str(choice or first)
+
+
 def show_flash() -> None:
     message = st.session_state.pop(state.FLASH, None)
     if message:
@@ -72,6 +88,12 @@ def show_flash() -> None:
 
 def csv_download(frame: pd.DataFrame, *, label: str, file_name: str, key: str) -> None:
     st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+
+
+def csv_export(read: Callable[..., pd.DataFrame], **filters: Any) -> Callable[[], bytes]:
+    """A download button's `data`: every row `read` finds with these filters (all pages, `limit=None`), as
+    CSV, read only when the button is pressed (not on every rerun)."""
+    return lambda: csv_bytes(read(get_sessions(), limit=None, **filters))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
