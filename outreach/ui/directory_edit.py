@@ -45,6 +45,7 @@ TEXT_FIELDS = (
     "contact_email",
     "notes",
 )
+NUMBER_FIELDS = ("weekly_attendance",)  # typed as text: the domain parses it (any script, 1,000, ...)
 # While another section is shown, the picked record and what was typed into its forms are kept.
 KEEP: Final = "page"
 
@@ -99,6 +100,8 @@ def fill_form(picked: int, current: Organization | None) -> tuple[int, dt.dateti
         value = getattr(current, field, None) if current else None
         if field in TEXT_FIELDS:
             value = value or ""
+        elif field in NUMBER_FIELDS:
+            value = "" if value is None else str(value)
         elif field == "languages":
             value = current.language_codes if current else []
         st.session_state[key] = value
@@ -143,12 +146,11 @@ def record_form(current: Organization | None) -> bool:
             key=state.DIR_EDIT_PREFERRED,
             persist_state=KEEP,
         )
-        right.number_input(
+        right.text_input(  # as typed, for the domain's quantity parser (see widgets.quantity_input)
             "Usual weekly attendance",
-            min_value=0,
-            step=10,
-            value=None,
             key=state.DIR_EDIT_ATTENDANCE,
+            placeholder="e.g. 300",
+            autocomplete="off",
             persist_state=KEEP,
         )
         st.text_input("Contact name", key=state.DIR_EDIT_CONTACT_NAME, max_chars=200, persist_state=KEEP)

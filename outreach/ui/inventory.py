@@ -15,10 +15,11 @@ import streamlit as st
 
 from outreach import inventory
 from outreach.catalog import MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language_of
+from outreach.quantities import parse_quantity, parse_signed_quantity
 from outreach.ui import state
 from outreach.ui.pickers import pick, pick_language, unit_labels
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import csv_download, escape_markdown, run_write, section_choice
+from outreach.ui.widgets import csv_download, escape_markdown, quantity_input, run_write, section_choice
 
 SECTIONS = {
     "receive": "Receive a print run",
@@ -104,7 +105,7 @@ def receive_form(depots: dict[int, str], *, actor: str) -> None:
     with st.form(state.INV_RECEIVE_FORM, clear_on_submit=True):
         unit = pick("Item", current, key=state.INV_RECEIVE_UNIT)
         location = pick("Into depot", depots, key=state.INV_RECEIVE_DEPOT)
-        quantity = st.number_input("Units received", value=None, step=1, key=state.INV_RECEIVE_QTY)
+        typed = quantity_input("Units received", key=state.INV_RECEIVE_QTY, placeholder="e.g. 5000")
         reference = st.text_input(
             "Print run reference",
             max_chars=120,
@@ -116,17 +117,25 @@ def receive_form(depots: dict[int, str], *, actor: str) -> None:
         if unit is None or location is None:
             st.error("Choose the item and the depot.")
             return
-        run_write(
-            lambda: inventory.receive(
+
+        def record() -> int:
+            quantity = parse_quantity(typed, field="Units received")
+            inventory.receive(
                 get_sessions(),
                 unit_id=unit,
                 location_id=location,
                 quantity=quantity,
                 reference=reference,
                 actor=actor,
+            )
+            return quantity
+
+        run_write(
+            record,
+            success=lambda quantity: (
+                f"Received {quantity:,} × {escape_markdown(current[unit])} "
+                f"into {escape_markdown(depots[location])}."
             ),
-            success=f"Received {quantity} × {escape_markdown(current[unit])} "
-            f"into {escape_markdown(depots[location])}.",
         )
 
 
@@ -134,8 +143,8 @@ def adjust_form(units: dict[int, str], depots: dict[int, str], *, actor: str) ->
     with st.form(state.INV_ADJUST_FORM, clear_on_submit=True):
         unit = pick("Item", units, key=state.INV_ADJUST_UNIT)
         location = pick("Depot", depots, key=state.INV_ADJUST_DEPOT)
-        change = st.number_input(
-            "Change in units (negative to remove)", value=None, step=1, key=state.INV_ADJUST_QTY
+        typed = quantity_input(
+            "Change in units (negative to remove)", key=state.INV_ADJUST_QTY, placeholder="e.g. 25 or -25"
         )
         reason = st.text_input(
             "Reason", max_chars=500, key=state.INV_ADJUST_REASON, placeholder="e.g. water damage, found a box"
@@ -145,12 +154,20 @@ def adjust_form(units: dict[int, str], depots: dict[int, str], *, actor: str) ->
         if unit is None or location is None:
             st.error("Choose the item and the depot.")
             return
-        run_write(
-            lambda: inventory.adjust(
+
+        def record() -> int:
+            change = parse_signed_quantity(typed, field="Change in units")
+            inventory.adjust(
                 get_sessions(), unit_id=unit, location_id=location, change=change, reason=reason, actor=actor
+            )
+            return change
+
+        run_write(
+            record,
+            success=lambda change: (
+                f"Adjusted {escape_markdown(units[unit])} at "
+                f"{escape_markdown(depots[location])} by {change:+,}."
             ),
-            success=f"Adjusted {escape_markdown(units[unit])} at {escape_markdown(depots[location])} "
-            f"by {change}.",
         )
 
 
@@ -161,18 +178,24 @@ def count_form(units: dict[int, str], depots: dict[int, str], *, actor: str) -> 
         )
         unit = pick("Item", units, key=state.INV_COUNT_UNIT)
         location = pick("Depot", depots, key=state.INV_COUNT_DEPOT)
-        counted = st.number_input("Units counted", value=None, step=1, key=state.INV_COUNT_QTY)
+        typed = quantity_input("Units counted", key=state.INV_COUNT_QTY, placeholder="e.g. 1200")
         if not st.form_submit_button("Record count", type="primary"):
             return
         if unit is None or location is None:
             st.error("Choose the item and the depot.")
             return
+
+        def record() -> int:
+            counted = parse_quantity(typed, field="Units counted", allow_zero=True)
+            inventory.count(get_sessions(), unit_id=unit, location_id=location, counted=counted, actor=actor)
+            return counted
+
         run_write(
-            lambda: inventory.count(
-                get_sessions(), unit_id=unit, location_id=location, counted=counted, actor=actor
+            record,
+            success=lambda counted: (
+                f"Count of {counted:,} recorded for {escape_markdown(units[unit])} "
+                f"at {escape_markdown(depots[location])}."
             ),
-            success=f"Count of {counted} recorded for {escape_markdown(units[unit])} "
-            f"at {escape_markdown(depots[location])}.",
         )
 
 
@@ -181,42 +204,56 @@ def transfer_form(units: dict[int, str], depots: dict[int, str], *, actor: str) 
         unit = pick("Item", units, key=state.INV_TRANSFER_UNIT)
         source = pick("From depot", depots, key=state.INV_TRANSFER_FROM)
         target = pick("To depot", depots, key=state.INV_TRANSFER_TO)
-        quantity = st.number_input("Units to move", value=None, step=1, key=state.INV_TRANSFER_QTY)
+        typed = quantity_input("Units to move", key=state.INV_TRANSFER_QTY, placeholder="e.g. 500")
         if not st.form_submit_button("Transfer", type="primary"):
             return
         if unit is None or source is None or target is None:
             st.error("Choose the item and both depots.")
             return
-        run_write(
-            lambda: inventory.transfer(
+
+        def record() -> int:
+            quantity = parse_quantity(typed, field="Units to move")
+            inventory.transfer(
                 get_sessions(),
                 unit_id=unit,
                 from_location_id=source,
                 to_location_id=target,
                 quantity=quantity,
                 actor=actor,
+            )
+            return quantity
+
+        run_write(
+            record,
+            success=lambda quantity: (
+                f"Moved {quantity:,} × {escape_markdown(units[unit])} "
+                f"from {escape_markdown(depots[source])} to {escape_markdown(depots[target])}."
             ),
-            success=f"Moved {quantity} × {escape_markdown(units[unit])} "
-            f"from {escape_markdown(depots[source])} to {escape_markdown(depots[target])}.",
         )
 
 
 def threshold_form(units: dict[int, str], *, actor: str) -> None:
     with st.form(state.INV_THRESHOLD_FORM):
         unit = pick("Item", units, key=state.INV_THRESHOLD_UNIT)
-        threshold = st.number_input(
-            "Warn when available units fall to", value=None, step=1, key=state.INV_THRESHOLD_QTY
+        typed = quantity_input(
+            "Warn when available units fall to", key=state.INV_THRESHOLD_QTY, placeholder="e.g. 200"
         )
         if not st.form_submit_button("Save threshold"):
             return
         if unit is None:
             st.error("Choose the item.")
             return
+
+        def record() -> int:
+            threshold = parse_quantity(typed, field="Low-stock threshold", allow_zero=True)
+            inventory.set_low_stock_threshold(get_sessions(), unit_id=unit, threshold=threshold, actor=actor)
+            return threshold
+
         run_write(
-            lambda: inventory.set_low_stock_threshold(
-                get_sessions(), unit_id=unit, threshold=threshold, actor=actor
+            record,
+            success=lambda threshold: (
+                f"Low-stock threshold for {escape_markdown(units[unit])} set to {threshold:,}."
             ),
-            success=f"Low-stock threshold for {escape_markdown(units[unit])} set to {threshold}.",
         )
 
 

@@ -9,6 +9,7 @@ reads is translated into `lang`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +19,34 @@ import streamlit as st
 from outreach import i18n, inventory
 from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
 from outreach.db import SessionFactory
-from outreach.errors import OutreachError
+from outreach.errors import InvalidInput, OutreachError
+from outreach.quantities import parse_quantity
 from outreach.restock import queue as restock_queue
 from outreach.restock import submission as restock
 from outreach.restock.links import ResolvedLink
 from outreach.restock.submission import Draft
 from outreach.ui import state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions, invalidate_reads
-from outreach.ui.widgets import escape_markdown
+from outreach.ui.widgets import escape_markdown, quantity_input
+
+# The leader's quantity fields: the packs per item and the packs on hand.
+QUANTITY_INPUTS = f"[class*='st-key-{state.RESTOCK_PACKS}_'] input, .st-key-{state.RESTOCK_ON_HAND} input"
+_DIGIT_KEYBOARD = st.components.v2.component(
+    "kyr_digit_keyboard",
+    js="""
+export default function ({ data }) {
+  const mark = () => {
+    for (const input of document.querySelectorAll(data.selector)) {
+      if (input.getAttribute("inputmode") !== "numeric") input.setAttribute("inputmode", "numeric");
+    }
+  };
+  mark();
+  const observer = new MutationObserver(mark);
+  observer.observe(document.body, { childList: true, subtree: true });
+  return () => observer.disconnect();
+}
+""",
+)
 
 # The leader's contact for this request: Draft field (and its form.<field> label), limit, key, autocomplete.
 CONTACT_INPUTS = (
@@ -60,6 +81,37 @@ def label(key: str, lang: str, **params: Any) -> str:
     """A widget label: our own translated words, not escaped. Streamlit also uses the label as the input's
     aria-label, so markdown escapes would be read out by screen readers ("backslash")."""
     return i18n.t(key, lang, **params)
+
+
+def wanted_lines(typed: Mapping[int, object]) -> dict[int, object]:
+    """The packs a person filled in, per stock unit, as typed. Empty and 0 (in any script: "০", "٠") mean
+    none of that item; anything else, numbers or not, goes to the submission checks, which say what is
+    wrong with it in the reader's language."""
+    lines: dict[int, object] = {}
+    for unit_id, value in typed.items():
+        if value is None or not str(value).strip():
+            continue
+        try:
+            if parse_quantity(value, allow_zero=True) == 0:
+                continue
+        except InvalidInput:
+            pass  # refused with its message by the checks, naming the item
+        lines[unit_id] = value
+    return lines
+
+
+def digit_keyboard() -> None:
+    """Phones open the digit keyboard on the quantity fields (inputmode="numeric").
+
+    Streamlit 1.67's text input has no inputmode parameter and sets none (its `type="phone"` is a telephone
+    field, with a call icon and phone autofill), and a number input cannot take Bengali or Arabic-Indic
+    digits at all. So a script-only component marks the quantity inputs, found by the `st-key-<key>` class
+    Streamlit gives each keyed widget: st.components.v2 runs our constant script in the page itself, with
+    a cleanup hook and no height, where components.v1.html would add an iframe reaching into its parent. A MutationObserver marks inputs that appear later (a rerun, a language switch) and is
+    disconnected when the form goes away. The attribute is only a keyboard hint: any text can still be
+    typed or pasted, and the parser reads it.
+    """
+    _DIGIT_KEYBOARD(key=state.RESTOCK_DIGIT_KEYBOARD, data={"selector": QUANTITY_INPUTS}, height=0)
 
 
 def reset_form() -> None:
@@ -121,19 +173,17 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
                 unit_id = units.get((material.code, code))
                 if unit_id is None:
                     continue
-                st.number_input(
+                quantity_input(
                     label("form.packs", lang, item=(material.code, code)),
-                    min_value=0,
-                    step=1,
-                    value=int(previous.get(unit_id, 0)),
+                    value=str(previous.get(unit_id, "")),
+                    placeholder="0",
                     key=f"{state.RESTOCK_PACKS}_{unit_id}",
                     help=i18n.t(f"material.{material.code}.pack", lang, size=material.pack_size),
                 )
-        st.number_input(
+        on_hand = draft.on_hand_reported if draft else None
+        quantity_input(
             label("form.on_hand", lang),
-            min_value=0,
-            step=1,
-            value=draft.on_hand_reported if draft else None,
+            value="" if on_hand is None else str(on_hand),
             key=state.RESTOCK_ON_HAND,
             help=i18n.t("form.on_hand_help", lang),
         )
@@ -153,17 +203,16 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
             help=i18n.t("form.note_help", lang, limit=f"{restock.MAX_NOTE_CHARS:,}"),
         )
         review = st.form_submit_button(i18n.t("form.review", lang), type="primary", width="stretch")
+    digit_keyboard()
     if review:
         check_the_form(visit, wanted_units, item_languages)
 
 
 def check_the_form(visit: Visit, unit_ids: list[int], item_languages: list[str]) -> None:
     """Run every check on what the form holds; when it passes, go on to the confirmation."""
-    lines = {}
-    for unit_id in unit_ids:
-        packs = st.session_state.get(f"{state.RESTOCK_PACKS}_{unit_id}")
-        if packs:  # 0 means "none of this one"
-            lines[unit_id] = packs
+    lines = wanted_lines(
+        {unit_id: st.session_state.get(f"{state.RESTOCK_PACKS}_{unit_id}") for unit_id in unit_ids}
+    )
     try:
         checked = restock.validate_submission(
             visit.sessions,

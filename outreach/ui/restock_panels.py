@@ -20,7 +20,8 @@ from outreach.ui import state
 from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import escape_markdown, run_write
+from outreach.ui.restock_form import wanted_lines
+from outreach.ui.widgets import escape_markdown, quantity_input, run_write
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -56,19 +57,19 @@ def show_phone_request(sessions: SessionFactory, *, actor: str) -> None:
     if organization_id is None:
         return
     with st.form(state.REQ_PHONE_FORM):
-        st.markdown("**Packs per item** (leave 0 for none)")
+        st.markdown("**Packs per item** (leave empty or 0 for none)")
         by_item = {(r.material, r.language): int(r.unit_id) for r in units.itertuples()}
         for code in LANGUAGE_CODES:
             columns = st.columns(len(MATERIALS))
             for column, material in zip(columns, MATERIALS, strict=True):
                 unit_id = by_item.get((material.code, code))
                 if unit_id is not None:
-                    column.number_input(
-                        f"{material.name} · {language_of(code).label}",
-                        min_value=0,
-                        step=1,
-                        key=f"{state.REQ_PHONE_PACKS}_{unit_id}",
-                    )
+                    with column:
+                        quantity_input(
+                            f"{material.name} · {language_of(code).label}",
+                            key=f"{state.REQ_PHONE_PACKS}_{unit_id}",
+                            placeholder="0",
+                        )
         contact_name = st.text_input(
             "Contact name for this request",
             key=state.REQ_PHONE_CONTACT_NAME,
@@ -81,11 +82,12 @@ def show_phone_request(sessions: SessionFactory, *, actor: str) -> None:
         save = st.form_submit_button("Save request", type="primary")
     if not save:
         return
-    lines = {
-        unit_id: st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
-        for unit_id in units["unit_id"].astype(int)
-        if st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
-    }
+    lines = wanted_lines(
+        {
+            unit_id: st.session_state.get(f"{state.REQ_PHONE_PACKS}_{unit_id}")
+            for unit_id in units["unit_id"].astype(int)
+        }
+    )
 
     def fresh_form(_reference: object) -> None:  # an empty form, and a new key, for the next call
         for key in [*phone_widget_keys(units), state.REQ_PHONE_KEY]:

@@ -14,9 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from outreach.catalog import BOROUGH_NAMES, SHIPMENT_STATUS_LABELS, language_of, material_of
-from outreach.errors import InvalidInput
 from outreach.models import SHIPMENT_STATUSES
-from outreach.quantities import parse_quantity
+from outreach.quantities import MAX_QUANTITY, parse_quantity
 from outreach.shipments import steps as shipments
 from outreach.ui import state
 from outreach.ui.documents import shipment_document_buttons
@@ -29,7 +28,7 @@ from outreach.ui.pickers import (
     unit_labels,
 )
 from outreach.ui.resources import get_sessions
-from outreach.ui.widgets import run_write, show_error
+from outreach.ui.widgets import quantity_input, run_write
 
 LINE_SLOTS = 4
 NEXT_STEPS = {"draft": ["pack", "cancel"], "packed": ["ship", "cancel"], "shipped": ["deliver"]}
@@ -66,7 +65,7 @@ def new_shipment(database_url: str, *, actor: str) -> None:
         depot = pick("From depot", depot_labels(), key=state.SHIP_NEW_DEPOT)
         items = unit_labels(active_only=True)
         st.caption("Quantities are in packs: flyers come in packs of 50, booklets in packs of 25.")
-        chosen: list[tuple[int | None, object]] = []
+        chosen: list[tuple[int | None, str]] = []
         for slot in range(LINE_SLOTS):
             left, right = st.columns([3, 1])
             unit = left.selectbox(
@@ -77,10 +76,9 @@ def new_shipment(database_url: str, *, actor: str) -> None:
                 placeholder="Choose an item…",
                 key=f"{state.SHIP_NEW_LINES}_unit_{slot}",
             )
-            packs = right.number_input(
-                f"Packs {slot + 1}", value=None, step=1, key=f"{state.SHIP_NEW_LINES}_packs_{slot}"
-            )
-            if unit is not None or packs is not None:
+            with right:
+                packs = quantity_input(f"Packs {slot + 1}", key=f"{state.SHIP_NEW_LINES}_packs_{slot}")
+            if unit is not None or packs.strip():
                 chosen.append((unit, packs))
         note = st.text_area("Note for the packing team", max_chars=2000, key=state.SHIP_NEW_NOTE)
         if st.form_submit_button("Create draft shipment", type="primary"):
@@ -91,7 +89,7 @@ def create_draft(
     database_url: str,
     organization: int | None,
     depot: int | None,
-    chosen: list[tuple[int | None, object]],
+    chosen: list[tuple[int | None, str]],
     items: dict[int, str],
     *,
     note: str,
@@ -107,17 +105,25 @@ def create_draft(
     pack_sizes = {
         int(row.unit_id): material_of(row.material).pack_size for row in unit_frame(database_url).itertuples()
     }
-    try:
-        lines = [
-            (unit, parse_quantity(packs, field=f"Packs of {items[unit]}") * pack_sizes[unit])
-            for unit, packs in lines_in_packs
-        ]
-    except InvalidInput as error:
-        show_error(error)
-        return
+
+    def in_units() -> list[tuple[int, int]]:
+        """Packs as typed, in units. A line holds at most as many packs as keep its units within the
+        ledger's maximum, so a refusal speaks of packs: the number the person typed."""
+        lines = []
+        for unit, packs in lines_in_packs:
+            size = pack_sizes[unit]
+            count = parse_quantity(packs, field=f"Packs of {items[unit]}", maximum=MAX_QUANTITY // size)
+            lines.append((unit, count * size))
+        return lines
+
     run_write(
         lambda: shipments.create_shipment(
-            get_sessions(), organization_id=organization, depot_id=depot, lines=lines, actor=actor, note=note
+            get_sessions(),
+            organization_id=organization,
+            depot_id=depot,
+            lines=in_units(),
+            actor=actor,
+            note=note,
         ),
         success=lambda shipment_id: (
             f"Draft shipment #{shipment_id} created. Pack it when the boxes are ready."

@@ -22,7 +22,7 @@ from outreach.ui import state
 from outreach.ui.paging import pager
 from outreach.ui.pickers import depot_labels, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
-from outreach.ui.widgets import csv_bytes, escape_markdown, run_write
+from outreach.ui.widgets import csv_bytes, escape_markdown, quantity_input, run_write
 
 AGES = {0: "Any age", 2: "Waiting 2+ days", 7: "Waiting 7+ days", 14: "Waiting 14+ days"}
 CLOSE_ACTIONS = {"reject": "Reject (we decline)", "cancel": "Cancel (no longer needed)"}
@@ -226,18 +226,16 @@ def show_approve(sessions: SessionFactory, detail: RequestDetail, lines: pd.Data
             key=state.REQ_APPROVE_DEPOT,
             format_func=lambda i: depot_names.get(i, f"#{i}"),
         )
-        packs: dict[int, int] = {}
+        packs: dict[int, str] = {}  # as typed: approve_request reads them (0 up to what was asked)
         reasons: dict[int, str] = {}
         for row in lines.itertuples():
             left, right = st.columns([1, 2])
-            packs[int(row.line_id)] = left.number_input(
-                f"{inventory.unit_label(row)}: packs (asked {row.packs_requested})",
-                min_value=0,
-                max_value=int(row.packs_requested),
-                value=int(row.packs_requested),
-                step=1,
-                key=f"{state.REQ_APPROVE_PACKS}_{row.line_id}",
-            )
+            with left:
+                packs[int(row.line_id)] = quantity_input(
+                    f"{inventory.unit_label(row)}: packs (asked {row.packs_requested})",
+                    value=str(row.packs_requested),
+                    key=f"{state.REQ_APPROVE_PACKS}_{row.line_id}",
+                )
             reasons[int(row.line_id)] = right.text_input(
                 "Reason if fewer", key=f"{state.REQ_APPROVE_REASON}_{row.line_id}", max_chars=500
             )

@@ -86,6 +86,17 @@ def show_flash() -> None:
         st.success(message, icon="✅")
 
 
+def quantity_input(
+    label: str, *, key: str, value: str = "", placeholder: str = "", help: str | None = None
+) -> str:
+    """A quantity as typed, for `parse_quantity` (directly or in the domain verb): it reads every script the
+    campaign uses (٣, ১০, 1,000) and refuses decimals, exponents and typos with a message naming the value.
+    Never a number input: it rounds "1.5", reads "1e6" as 1, clamps or silently ignores what is out of range
+    and takes no digits but 0-9."""
+    typed = st.text_input(label, value=value, key=key, placeholder=placeholder, help=help, autocomplete="off")
+    return typed or ""
+
+
 def csv_download(frame: pd.DataFrame, *, label: str, file_name: str, key: str) -> None:
     st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 

@@ -379,3 +379,29 @@ def test_a_preferred_language_picked_by_hand_is_kept(page_db):
     at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
     new_id = at.selectbox(key=state.DIR_EDIT_PICK).value
     assert organizations.get_organization(sessions, new_id).preferred_language == "en"
+
+
+def test_weekly_attendance_is_typed_in_any_script_and_shown_again_to_edit(page_db):
+    sessions, _ref = page_db
+    at = _open("coordinator", EDIT)
+    at.text_input(key=state.DIR_EDIT_NAME).input("Baitul Mukarram")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("bn")
+    at.text_input(key=state.DIR_EDIT_ATTENDANCE).input("১,২০০")  # 1,200 in Bengali digits
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    (organization_id,) = organizations.list_organizations(sessions, include_contacts=False)["id"].tolist()
+    assert organizations.get_organization(sessions, organization_id).weekly_attendance == 1_200
+    assert at.text_input(key=state.DIR_EDIT_ATTENDANCE).value == "1200"  # the stored number, to edit
+
+    at.text_input(key=state.DIR_EDIT_ATTENDANCE).input("300.5")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    expected = "Weekly attendance: “300.5” is not a whole number. Enter it without decimals, for example 50."
+    assert [e.value.endswith(escape_markdown(expected)) for e in at.error] == [True]
+    assert organizations.get_organization(sessions, organization_id).weekly_attendance == 1_200
+
+    at = _open("coordinator", EDIT)  # (the form refills itself from the database after a failed save)
+    at.selectbox(key=state.DIR_EDIT_PICK).select(organization_id).run()
+    at.text_input(key=state.DIR_EDIT_ATTENDANCE).input("")  # emptied: not known
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert organizations.get_organization(sessions, organization_id).weekly_attendance is None

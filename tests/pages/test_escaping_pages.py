@@ -121,7 +121,7 @@ def test_confirmations_escape_the_depot_name_they_repeat(seeded):
     at = open_page("pages/inventory.py", "coordinator")
     at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(ref.units[("flyer", "fr")])
     at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(data.depot)
-    at.number_input(key=state.INV_RECEIVE_QTY).set_value(100)
+    at.text_input(key=state.INV_RECEIVE_QTY).set_value("100")
     next(button for button in at.button if button.label == "Record receipt").click()
     at.run()
     assert_shown_as_text(at)

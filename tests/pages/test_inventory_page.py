@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from outreach import inventory
+from outreach.errors import InvalidInput
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import open_page
@@ -32,7 +35,7 @@ def test_a_receipt_shows_in_the_depot_table_right_away(page_db):
 
     at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(unit)
     at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)
-    at.number_input(key=state.INV_RECEIVE_QTY).set_value(7)
+    at.text_input(key=state.INV_RECEIVE_QTY).set_value("7")
     at = _press(at, "Record receipt")
 
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -59,7 +62,7 @@ def test_the_chosen_form_stays_chosen_after_a_write(page_db):
     assert not any(box.key == state.INV_RECEIVE_UNIT for box in at.selectbox)
     at.selectbox(key=state.INV_ADJUST_UNIT).set_value(unit)
     at.selectbox(key=state.INV_ADJUST_DEPOT).set_value(ref.main_depot)
-    at.number_input(key=state.INV_ADJUST_QTY).set_value(40)
+    at.text_input(key=state.INV_ADJUST_QTY).set_value("40")
     at.text_input(key=state.INV_ADJUST_REASON).set_value("found a box")
     at = _press(at, "Record adjustment")
 
@@ -75,8 +78,97 @@ def test_a_transfer_without_both_depots_says_what_is_missing(page_db):
     at.segmented_control(key=state.INV_SECTION).set_value("transfer").run()
     at.selectbox(key=state.INV_TRANSFER_UNIT).set_value(ref.units[("flyer", "es")])
     at.selectbox(key=state.INV_TRANSFER_FROM).set_value(ref.main_depot)
-    at.number_input(key=state.INV_TRANSFER_QTY).set_value(5)
+    at.text_input(key=state.INV_TRANSFER_QTY).set_value("5")
     at = _press(at, "Transfer")
     assert [e.value for e in at.error] == ["Choose the item and both depots."]
     assert inventory.movements(sessions).empty
     assert at.segmented_control(key=state.INV_SECTION).value == "transfer"
+
+
+def _receive(at, unit: int, depot: int, typed: str):
+    at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(unit)
+    at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(depot)
+    at.text_input(key=state.INV_RECEIVE_QTY).set_value(typed)
+    return _press(at, "Record receipt")
+
+
+@pytest.mark.parametrize(
+    ("typed", "units"),
+    [("٣", 3), ("১০", 10), ("1,000", 1_000), ("۱۲۰۰", 1_200), ("2 500", 2_500)],
+)
+def test_a_receipt_is_recorded_exactly_as_typed_in_any_script(page_db, typed, units):
+    sessions, ref = page_db
+    unit = ref.units[("flyer", "es")]
+    at = _receive(open_page(PAGE, "coordinator"), unit, ref.main_depot, typed)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert inventory.movements(sessions)["quantity"].tolist() == [units]
+    assert at.success[0].value.startswith(f"Received {units:,} × ")  # the number read, not the text
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "1e6",
+            "Units received: “1e6” is written with an exponent. Enter all the digits, for example 1000000.",
+        ),
+        ("1.5", "Units received: “1.5” is not a whole number. Enter it without decimals, for example 50."),
+        ("-3", "Units received: the number must be at least 1, and “-3” was entered."),
+        (
+            "99999999999999999999",
+            "Units received: 99999999999999999999 is more than the maximum of 1,000,000. Check for a typo.",
+        ),
+        ("", "Units received: the number is missing. Enter a whole number, for example 50."),
+    ],
+)
+def test_a_receipt_that_is_not_a_whole_number_is_refused_with_what_to_type(page_db, typed, message):
+    sessions, ref = page_db
+    unit = ref.units[("flyer", "es")]
+    at = open_page(PAGE, "coordinator")
+    at = _receive(at, unit, ref.main_depot, "25")  # a first receipt: its green banner is on screen
+    assert [s.value for s in at.success] and not at.error
+
+    at = _receive(at, unit, ref.main_depot, typed)
+    assert [e.value for e in at.error] == [f"**{InvalidInput.title}.** {escape_markdown(message)}"]
+    assert not at.success  # the earlier confirmation is gone: only the refusal is on screen
+    assert inventory.movements(sessions)["quantity"].tolist() == [25]  # nothing more recorded
+    assert _on_hand(at, unit) == 25
+
+
+def test_every_stock_form_reads_digits_in_any_script(page_db):
+    sessions, ref = page_db
+    unit = ref.units[("booklet", "bn")]
+    inventory.receive(
+        sessions, unit_id=unit, location_id=ref.main_depot, quantity=100, reference="r", actor="t"
+    )
+    at = open_page(PAGE, "coordinator")
+
+    at.segmented_control(key=state.INV_SECTION).set_value("adjust").run()
+    at.selectbox(key=state.INV_ADJUST_UNIT).set_value(unit)
+    at.selectbox(key=state.INV_ADJUST_DEPOT).set_value(ref.main_depot)
+    at.text_input(key=state.INV_ADJUST_QTY).set_value("-১০")  # minus ten, Bengali digits
+    at.text_input(key=state.INV_ADJUST_REASON).set_value("water damage")
+    at = _press(at, "Record adjustment")
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value.endswith(" by -10.")
+
+    at.segmented_control(key=state.INV_SECTION).set_value("count").run()
+    at.selectbox(key=state.INV_COUNT_UNIT).set_value(unit)
+    at.selectbox(key=state.INV_COUNT_DEPOT).set_value(ref.main_depot)
+    at.text_input(key=state.INV_COUNT_QTY).set_value("٨٥")  # 85, Arabic-Indic
+    at = _press(at, "Record count")
+    assert not at.error, [e.value for e in at.error]
+
+    at.segmented_control(key=state.INV_SECTION).set_value("threshold").run()
+    at.selectbox(key=state.INV_THRESHOLD_UNIT).set_value(unit)
+    at.text_input(key=state.INV_THRESHOLD_QTY).set_value("1.5")
+    at = _press(at, "Save threshold")
+    assert escape_markdown("Low-stock threshold: “1.5” is not a whole number.") in at.error[0].value
+    at.text_input(key=state.INV_THRESHOLD_QTY).set_value("۲۰")  # 20, Urdu digits
+    at = _press(at, "Save threshold")
+    assert not at.error, [e.value for e in at.error]
+
+    with sessions() as session:
+        assert inventory.balance(session, unit, ref.main_depot) == (85, 0)
+    levels = inventory.stock_levels(sessions).set_index("unit_id")
+    assert int(levels.loc[unit, "low_stock_threshold"]) == 20

@@ -10,6 +10,7 @@ from outreach.models import RestockRequest
 from outreach.restock import links as restock_links
 from outreach.restock import submission as restock
 from outreach.ui import state
+from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import open_page, page_text
 
 PAGE = "pages/restock.py"
@@ -32,7 +33,7 @@ def stored(sessions) -> int:
 
 
 def packs_input(at, ref, material, language):
-    return at.number_input(key=f"{state.RESTOCK_PACKS}_{ref.units[(material, language)]}")
+    return at.text_input(key=f"{state.RESTOCK_PACKS}_{ref.units[(material, language)]}")
 
 
 def review(at):
@@ -51,8 +52,8 @@ def test_spanish_by_default_then_confirm_and_send(linked):
     assert not at.exception
     assert at.title[0].value == i18n.t("page.title", "es")
     assert at.selectbox(key=state.RESTOCK_LANG).value == "es"
-    packs_input(at, ref, "flyer", "es").set_value(3)
-    packs_input(at, ref, "booklet", "es").set_value(1)
+    packs_input(at, ref, "flyer", "es").set_value("3")
+    packs_input(at, ref, "booklet", "es").set_value("1")
     at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("Ana")
     review(at)
     text = page_text(at)
@@ -72,7 +73,7 @@ def test_spanish_by_default_then_confirm_and_send(linked):
 def test_the_same_submission_twice_stores_one_request(linked):
     sessions, ref, org, token = linked
     at = open_page(PAGE, query={"t": token})
-    packs_input(at, ref, "flyer", "es").set_value(2)
+    packs_input(at, ref, "flyer", "es").set_value("2")
     review(at)
     key = at.session_state[state.RESTOCK_IDEMPOTENCY_KEY]
     send(at).click().run()
@@ -95,15 +96,15 @@ def test_back_from_the_confirmation_keeps_what_was_typed(linked):
     sessions, ref, org, token = linked
     at = open_page(PAGE, query={"t": token})
     at.multiselect(key=state.RESTOCK_ITEM_LANGS).set_value(["bn", "es"]).run()
-    packs_input(at, ref, "booklet", "bn").set_value(3)
-    at.number_input(key=state.RESTOCK_ON_HAND).set_value(1)
+    packs_input(at, ref, "booklet", "bn").set_value("3")
+    at.text_input(key=state.RESTOCK_ON_HAND).set_value("1")
     at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("Rahim")
     review(at)
     assert i18n.t("confirm.heading", "es") in page_text(at) and "75" in page_text(at)  # 3 packs of 25
     next(b for b in at.button if b.key == state.RESTOCK_BACK).click().run()
     assert at.multiselect(key=state.RESTOCK_ITEM_LANGS).value == ["bn", "es"]
-    assert packs_input(at, ref, "booklet", "bn").value == 3
-    assert at.number_input(key=state.RESTOCK_ON_HAND).value == 1
+    assert packs_input(at, ref, "booklet", "bn").value == "3"
+    assert at.text_input(key=state.RESTOCK_ON_HAND).value == "1"
     assert at.text_input(key=state.RESTOCK_CONTACT_NAME).value == "Rahim"
     assert stored(sessions) == 0
 
@@ -126,10 +127,10 @@ def test_bengali_leader_sees_limits_in_bengali(linked):
     at = open_page(PAGE, query={"t": token})
     at.selectbox(key=state.RESTOCK_LANG).set_value("bn").run()
     at.multiselect(key=state.RESTOCK_ITEM_LANGS).set_value(["bn"]).run()
-    packs_input(at, ref, "flyer", "bn").set_value(500)
+    packs_input(at, ref, "flyer", "bn").set_value("500")
     review(at)
     assert "প্যাকেট" in at.error[0].value and "500" in at.error[0].value and "40" in at.error[0].value
-    packs_input(at, ref, "flyer", "bn").set_value(2)
+    packs_input(at, ref, "flyer", "bn").set_value("2")
     at.text_area(key=state.RESTOCK_NOTE).set_value("x" * 100_000)
     review(at)
     assert at.error[0].value.startswith("আপনার মন্তব্যে 100,000")
@@ -144,7 +145,7 @@ def test_far_above_usual_is_a_warning_in_chinese(linked):
         session.get(Organization, org).usual_request_packs = 2
     at = open_page(PAGE, query={"t": token})
     at.selectbox(key=state.RESTOCK_LANG).set_value("zh").run()
-    packs_input(at, ref, "flyer", "es").set_value(20)
+    packs_input(at, ref, "flyer", "es").set_value("20")
     review(at)
     assert any("约 2 包" in warning.value for warning in at.warning)
 
@@ -157,7 +158,7 @@ def test_rate_limit_is_explained(linked, monkeypatch):
         sessions, token=token, lines={ref.units[("flyer", "es")]: 1}, idempotency_key="k" * 10
     )
     at = open_page(PAGE, query={"t": token})
-    packs_input(at, ref, "flyer", "es").set_value(1)
+    packs_input(at, ref, "flyer", "es").set_value("1")
     review(at)
     send(at).click().run()
     assert at.error[0].value == i18n.t("error.rate_limited", "es", limit=1).replace(".", "\\.")
@@ -167,7 +168,7 @@ def test_rate_limit_is_explained(linked, monkeypatch):
 def test_script_tags_show_as_text(linked):
     sessions, ref, org, token = linked
     at = open_page(PAGE, query={"t": token})
-    packs_input(at, ref, "flyer", "es").set_value(1)
+    packs_input(at, ref, "flyer", "es").set_value("1")
     at.text_input(key=state.RESTOCK_CONTACT_NAME).set_value("<script>alert('name')</script>")
     at.text_area(key=state.RESTOCK_NOTE).set_value("<img src=x onerror=alert(2)>")
     review(at)
@@ -188,7 +189,7 @@ def test_dead_links_get_a_polite_message_and_nothing_else(linked, case):
     at = open_page(PAGE, query={"t": url_token})
     assert not at.exception
     assert at.warning[0].value == i18n.t("token.invalid", "en").replace(".", "\\.")
-    assert "Beacon" not in page_text(at) and not at.number_input and not at.form
+    assert "Beacon" not in page_text(at) and not at.text_input and not at.form
     at.selectbox(key=state.RESTOCK_LANG).set_value("ht").run()  # the language picker still works
     assert at.warning[0].value == i18n.t("token.invalid", "ht").replace(".", "\\.")
 
@@ -234,3 +235,63 @@ def test_history_shows_only_this_organizations_requests(linked):
     text = page_text(at)
     assert mine.reference.replace("-", "\\-") in text and theirs.reference.replace("-", "\\-") not in text
     assert "Their Contact" not in text and "My Contact" not in text and "Other Temple" not in text
+
+
+def test_a_negative_number_is_refused_in_spanish_where_the_leader_sees_it(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    assert at.selectbox(key=state.RESTOCK_LANG).value == "es"
+    packs_input(at, ref, "flyer", "es").set_value("-1")
+    review(at)
+    expected = i18n.t("quantity.too_small", "es", field=("flyer", "es"), value="-1", minimum=1)
+    assert [e.value for e in at.error] == [escape_markdown(expected)]  # an alert on the page, in Spanish
+    assert "«-1»" in expected and "Volante" in expected
+    assert at.session_state[state.RESTOCK_STAGE] == "form" and stored(sessions) == 0
+    assert packs_input(at, ref, "flyer", "es").value == "-1"  # still there to correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("1.5", "quantity.not_whole"), ("1e6", "quantity.exponent"), ("3 packs", "quantity.not_number")],
+)
+def test_what_is_not_a_whole_number_of_packs_is_refused_and_named(linked, typed, key):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    packs_input(at, ref, "flyer", "es").set_value(typed)
+    review(at)
+    expected = i18n.t(key, "es", field=("flyer", "es"), value=typed)
+    assert [e.value for e in at.error] == [escape_markdown(expected)]
+    assert at.session_state[state.RESTOCK_STAGE] == "form" and stored(sessions) == 0
+
+
+def test_bengali_digits_on_the_bangla_form_are_read_as_ten_packs(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    at.selectbox(key=state.RESTOCK_LANG).set_value("bn").run()
+    at.multiselect(key=state.RESTOCK_ITEM_LANGS).set_value(["bn"]).run()
+    packs_input(at, ref, "flyer", "bn").set_value("১০")
+    packs_input(at, ref, "booklet", "bn").set_value("০")  # zero, in Bengali: none of this one
+    at.text_input(key=state.RESTOCK_ON_HAND).set_value("৩")
+    review(at)
+    assert not at.error, [e.value for e in at.error]
+    unit = ref.units[("flyer", "bn")]
+    item = i18n.item_label("flyer", "bn", "bn")
+    line = i18n.t("confirm.line", "bn", item=item, packs=10, size=50, pieces=500)
+    assert escape_markdown(line) in [md.value for md in at.markdown]
+    assert at.session_state[state.RESTOCK_DRAFT].lines == {unit: 10}
+    assert at.session_state[state.RESTOCK_DRAFT].on_hand_reported == 3
+    send(at).click().run()
+    with sessions() as session:
+        request = session.scalar(select(RestockRequest))
+    assert [(line.unit_id, line.packs_requested) for line in request.lines] == [(unit, 10)]
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("ar", "٣"), ("ur", "۳")])
+def test_arabic_indic_and_urdu_digits_are_read(linked, lang, typed):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    at.selectbox(key=state.RESTOCK_LANG).set_value(lang).run()
+    packs_input(at, ref, "flyer", "es").set_value(typed)
+    review(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state[state.RESTOCK_DRAFT].lines == {ref.units[("flyer", "es")]: 3}

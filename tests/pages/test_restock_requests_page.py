@@ -15,6 +15,7 @@ from outreach.restock import submission as restock
 from outreach.restock.queue import QueueFilters
 from outreach.shipments import steps as shipments
 from outreach.ui import paging, state
+from outreach.ui.widgets import escape_markdown
 from tests.pages.conftest import open_page, page_text
 
 PAGE = "pages/restock_requests.py"
@@ -84,7 +85,7 @@ def test_queue_flow_from_submission_to_delivered(submitted):
 
     lines = restock_queue.request_lines(sessions, sent.request_id)
     flyer = int(lines.loc[lines["material"] == "flyer", "line_id"].iloc[0])
-    at.number_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value(3)
+    at.text_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value("3")
     button(at, "Approve and reserve stock").click().run()
     assert "Say why" in at.error[0].value  # reduced without a reason: nothing approved
     assert restock_queue.request_detail(sessions, sent.request_id).status == "submitted"
@@ -151,7 +152,7 @@ def test_phone_request_saves_once_and_clears_the_form(submitted):
     at = open_section(open_page(PAGE, "coordinator"), "phone")
     assert not at.button or "Save request" not in [b.label for b in at.button]  # pick the organization first
     at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
-    at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").set_value(2)
+    at.text_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").set_value("2")
     at.text_input(key=state.REQ_PHONE_CONTACT_NAME).set_value("Called at 10am")
     first_key = at.session_state[state.REQ_PHONE_KEY]
     button(at, "Save request").click().run()
@@ -159,7 +160,7 @@ def test_phone_request_saves_once_and_clears_the_form(submitted):
     with sessions() as session:
         phone = session.scalars(select(RestockRequest).where(RestockRequest.channel == "phone")).all()
     assert len(phone) == 1 and phone[0].created_by == "cora" and phone[0].idempotency_key == first_key
-    assert at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").value == 0
+    assert at.text_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").value == ""
     assert at.session_state[state.REQ_PHONE_KEY] != first_key
 
 
@@ -243,3 +244,41 @@ def test_the_queue_comes_a_page_at_a_time(submitted, monkeypatch):
     assert at.number_input(key=f"{state.REQ_PAGE}_number").value == 1
     assert at.dataframe[0].value.empty and "No requests match these filters." in page_text(at)
     assert at.get("download_button")[0].proto.label == "Download all 0 matching requests (CSV)"
+
+
+def test_approved_packs_are_read_in_any_script_and_never_above_what_was_asked(submitted):
+    sessions, ref, org, sent = submitted
+    at = open_page(PAGE, "coordinator")
+    lines = restock_queue.request_lines(sessions, sent.request_id)
+    flyer = int(lines.loc[lines["material"] == "flyer", "line_id"].iloc[0])
+    assert at.text_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").value == "4"  # what was asked
+    at.text_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value("5")
+    button(at, "Approve and reserve stock").click().run()
+    label = inventory.unit_label(next(lines.loc[lines["line_id"] == flyer].itertuples()))
+    expected = f"Packs approved for {label}: 5 is more than the maximum of 4. Check for a typo."
+    assert len(at.error) == 1 and at.error[0].value.endswith(escape_markdown(expected))
+    assert restock_queue.request_detail(sessions, sent.request_id).status == "submitted"
+
+    at.text_input(key=f"{state.REQ_APPROVE_PACKS}_{flyer}").set_value("٣")  # Arabic-Indic 3
+    at.text_input(key=f"{state.REQ_APPROVE_REASON}_{flyer}").set_value("low stock")
+    button(at, "Approve and reserve stock").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert restock_queue.request_lines(sessions, sent.request_id)["packs_approved"].tolist() == [3, 2]
+
+
+@pytest.mark.parametrize(("typed", "packs"), [("১০", 10), ("1,000", None), ("1.5", None), ("0", None)])
+def test_phone_request_packs_are_read_exactly(submitted, typed, packs):
+    sessions, ref, org, sent = submitted
+    at = open_section(open_page(PAGE, "coordinator"), "phone")
+    at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
+    at.text_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'en')]}").set_value(typed)
+    button(at, "Save request").click().run()
+    with sessions() as session:
+        phone = session.scalars(select(RestockRequest).where(RestockRequest.channel == "phone")).all()
+        stored = [(line.unit_id, line.packs_requested) for request in phone for line in request.lines]
+    if packs is None:  # refused, with a message naming the value (0 alone: no item chosen)
+        assert stored == [] and len(at.error) == 1 and not at.success
+        assert typed.replace(".", "\\.") in at.error[0].value or typed == "0"
+    else:
+        assert stored == [(ref.units[("flyer", "en")], packs)]
+        assert [s.value for s in at.success] == ["Phone request saved; it is in the queue."]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from outreach import inventory, organizations
 from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.ui import state
+from outreach.ui.widgets import escape_markdown
 from tests.conftest import ACTOR
 from tests.pages.conftest import open_page
 
@@ -82,7 +85,7 @@ def test_a_draft_made_on_the_page_is_listed_with_its_number(page_db):
     at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
     at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
     at.selectbox(key=f"{state.SHIP_NEW_LINES}_unit_0").set_value(ref.units[("booklet", "ar")])
-    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(2)
+    at.text_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value("2")
     at = _press(at, "Create draft shipment")
     assert not at.error, [e.value for e in at.error]
     (made,) = shipment_reads.shipments(sessions)["shipment_id"].tolist()
@@ -99,9 +102,43 @@ def test_a_line_without_an_item_is_refused(page_db):
     at = open_page(PAGE, "coordinator")
     at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
     at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
-    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(2)
+    at.text_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value("2")
     at = _press(at, "Create draft shipment")
     assert [e.value for e in at.error] == [
         "Each line needs an item and a number of packs; add at least one line."
     ]
     assert shipment_reads.shipments(sessions).empty
+
+
+def _new_draft(at, org, ref, item, typed):
+    at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
+    at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
+    at.selectbox(key=f"{state.SHIP_NEW_LINES}_unit_0").set_value(ref.units[item])
+    at.text_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(typed)
+    return _press(at, "Create draft shipment")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("১০", None),  # Bengali 10: accepted
+        ("1.5", "“1.5” is not a whole number. Enter it without decimals, for example 50."),
+        ("1e6", "“1e6” is written with an exponent. Enter all the digits, for example 1000000."),
+        ("", "the number is missing. Enter a whole number, for example 50."),
+        # packs, the number typed, are bounded so that their units stay within the ledger's maximum
+        ("50000", "50000 is more than the maximum of 40,000. Check for a typo."),
+    ],
+)
+def test_packs_are_read_exactly_or_refused_naming_the_value(page_db, typed, shown):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions, name="Masjid Al-Noor", borough="Brooklyn", languages=["ar"], actor=ACTOR
+    )
+    at = _new_draft(open_page(PAGE, "coordinator"), org, ref, ("booklet", "ar"), typed)
+    if shown is None:
+        assert not at.error, [e.value for e in at.error]
+        assert shipment_reads.shipments(sessions)["units"].tolist() == [250]  # 10 packs of 25
+    else:
+        assert len(at.error) == 1 and at.error[0].value.endswith(escape_markdown(shown))
+        assert "Packs of Booklet · Arabic" in at.error[0].value
+        assert shipment_reads.shipments(sessions).empty

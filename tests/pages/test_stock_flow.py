@@ -36,7 +36,7 @@ def test_receive_ship_deliver_and_dashboard_changes(page_db):
     at = open_page("pages/inventory.py", "coordinator")
     at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(unit)
     at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)
-    at.number_input(key=state.INV_RECEIVE_QTY).set_value(1000)
+    at.text_input(key=state.INV_RECEIVE_QTY).set_value("1000")
     at.text_input(key=state.INV_RECEIVE_REF).set_value("PR-77")
     at = _submit(at, "Record receipt")
     assert not at.exception and not at.error
@@ -46,7 +46,7 @@ def test_receive_ship_deliver_and_dashboard_changes(page_db):
     at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
     at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
     at.selectbox(key=f"{state.SHIP_NEW_LINES}_unit_0").set_value(unit)
-    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(4)  # 4 packs of 25 booklets
+    at.text_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value("4")  # 4 packs of 25 booklets
     at = _submit(at, "Create draft shipment")
     assert not at.error, [e.value for e in at.error]
     table = shipment_reads.shipments(sessions)
@@ -73,7 +73,7 @@ def test_bad_quantity_on_the_inventory_page_names_the_problem_and_writes_nothing
         at = open_page("pages/inventory.py", "coordinator")
         at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(ref.units[("flyer", "es")])
         at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)
-        at.number_input(key=state.INV_RECEIVE_QTY).set_value(quantity)
+        at.text_input(key=state.INV_RECEIVE_QTY).set_value(str(quantity))
         at = _submit(at, "Record receipt")
         assert any(expected in e.value for e in at.error), page_text(at)
     assert inventory.movements(sessions).empty
