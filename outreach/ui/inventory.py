@@ -120,7 +120,6 @@ def receive_form(depots: dict[int, str], *, actor: str) -> None:
         quantity = st.number_input("Units received", value=None, step=1, key=state.INV_RECEIVE_QTY)
         reference = st.text_input(
             "Print run reference",
-            max_chars=120,
             key=state.INV_RECEIVE_REF,
             placeholder="e.g. vendor invoice 2026-114",
         )
@@ -151,7 +150,7 @@ def adjust_form(units: dict[int, str], depots: dict[int, str], *, actor: str) ->
             "Change in units (negative to remove)", value=None, step=1, key=state.INV_ADJUST_QTY
         )
         reason = st.text_input(
-            "Reason", max_chars=500, key=state.INV_ADJUST_REASON, placeholder="e.g. water damage, found a box"
+            "Reason", key=state.INV_ADJUST_REASON, placeholder="e.g. water damage, found a box"
         )
         if not st.form_submit_button("Record adjustment", type="primary"):
             return

@@ -134,7 +134,6 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
         st.text_input(
             label("form.contact_name", lang),
             value=(draft.contact_name if draft else None) or "",
-            max_chars=restock.MAX_NAME_CHARS,
             key=state.RESTOCK_CONTACT_NAME,
             help=i18n.t("form.contact_help", lang),
             autocomplete="name",
@@ -142,7 +141,6 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
         st.text_input(
             label("form.contact_phone", lang),
             value=(draft.contact_phone if draft else None) or "",
-            max_chars=restock.MAX_PHONE_CHARS,
             key=state.RESTOCK_CONTACT_PHONE,
             help=i18n.t("form.contact_help", lang),
             autocomplete="tel",
