@@ -43,6 +43,14 @@ def _bool_setting(name: str, default: bool) -> bool:
     return _setting(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _region_setting(name: str, default: str) -> str:
+    raw = _setting(name, default)
+    region = raw.strip().upper()
+    if len(region) != 2 or not region.isascii() or not region.isalpha():
+        raise ValueError(f"Setting {name}={raw!r} is not a two-letter country code such as US; fix it.")
+    return region
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -58,6 +66,7 @@ class Settings:
     session_idle_minutes: int
     session_max_hours: int
     demo_password: str
+    phone_region: str
 
 
 def default_database_url() -> str:
@@ -81,6 +90,7 @@ def load_settings() -> Settings:
         session_idle_minutes=_int_setting("KYR_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int_setting("KYR_SESSION_MAX_HOURS", 12),
         demo_password=_setting("KYR_DEMO_PASSWORD", "kyr-demo-2026"),
+        phone_region=_region_setting("KYR_PHONE_REGION", "US"),
     )
 
 

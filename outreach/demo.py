@@ -213,7 +213,7 @@ def demo_organizations(count: int = 300, seed: int = 2026) -> list[dict]:
                 "address": f"{rng.randint(1, 2999)} {rng.choice(_FIRST)} {rng.choice(('St', 'Ave', 'Blvd', 'Pl'))}",
                 "weekly_attendance": rng.choice((60, 120, 250, 400, 800)),
                 "contact_name": f"Demo Contact {index + 1}",
-                "contact_phone": f"555-01{index % 100:02d}",
+                "contact_phone": f"718-555-01{index % 100:02d}",
             }
         )
     return records

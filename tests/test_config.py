@@ -161,3 +161,13 @@ def test_a_setting_that_is_not_a_whole_number_names_itself(secrets_file, monkeyp
         secrets_file.write_text('KYR_SESSION_IDLE_MINUTES = "thirty"\n')
     with pytest.raises(ValueError, match="KYR_SESSION_IDLE_MINUTES='thirty' is not a whole number"):
         config.load_settings()
+
+
+def test_the_phone_region_defaults_to_the_us_and_is_a_two_letter_code(secrets_file, monkeypatch):
+    monkeypatch.delenv("KYR_PHONE_REGION", raising=False)
+    assert config.load_settings().phone_region == "US"
+    monkeypatch.setenv("KYR_PHONE_REGION", " ca ")
+    assert config.load_settings().phone_region == "CA"
+    monkeypatch.setenv("KYR_PHONE_REGION", "USA")
+    with pytest.raises(ValueError, match="KYR_PHONE_REGION='USA' is not a two-letter country code"):
+        config.load_settings()

@@ -46,7 +46,8 @@ from outreach.restock import triage
 from outreach.shipments import reads as shipment_reads
 from outreach.shipments import steps as shipments
 from outreach.shipments import totals as shipment_totals
-from outreach.ui.widgets import csv_bytes, escape_markdown
+from outreach.ui.widgets import TYPOGRAPHY, WORD_JOINER, csv_bytes, escape_markdown
+from tests.pages.conftest import shown_by_streamlit, streamlit_typography
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = "cora"
@@ -160,7 +161,7 @@ def seed_payloads(sessions, ref: Reference) -> Seeded:
             idempotency_key=uuid.uuid4().hex,
             lines={flyer: 2, booklet: 1},
             contact_name=PAYLOADS["img"],
-            contact_phone=PAYLOADS["js_url"],
+            contact_phone="(718) 555-0134",  # a phone number is checked (outreach.phones): no payload fits
             note="\n".join(ALL),
         )
         seeded.request_ids.append(sent.request_id)
@@ -244,7 +245,7 @@ def test_every_typed_field_is_stored_and_read_back_exactly(sessions, ref, seeded
     assert listed.loc[seeded.shipments[1], "cancel_reason"] == PAYLOADS["md_bold"]
 
     approved, rejected, substituted = (restock_queue.request_detail(sessions, i) for i in seeded.request_ids)
-    assert (approved.contact_name, approved.contact_phone) == (PAYLOADS["img"], PAYLOADS["js_url"])
+    assert (approved.contact_name, approved.contact_phone) == (PAYLOADS["img"], "+1 718-555-0134")
     assert approved.note == "\n".join(ALL)  # the leader's line breaks survive
     assert approved.decision_reason == PAYLOADS["svg"]
     assert rejected.decision_reason == PAYLOADS["img"]
@@ -287,6 +288,42 @@ def test_escape_markdown_leaves_nothing_for_markdown_or_html_to_act_on(payload):
     escaped = escape_markdown(payload)
     assert _unescaped_specials(escaped) == []
     assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == payload  # and it reads as typed
+
+
+# Typed text that Streamlit's renderer would change after the escapes are undone ("--" -> "—", ":x:" -> 😀).
+SHOWN_AS_TYPED = [
+    "Robert'); --",
+    "Robert'); -- DROP TABLE organizations",
+    "-- at the start",
+    "a -> b <- c <-> d",
+    "x >= 1 and y <= 2, z ~= 3",
+    "a -- -- b",
+    "line one\n-- line two",
+    "smile :smile: thumbs :+1: :-1: logo :streamlit: icon :material/home:",
+    "services at 10:30:00 and 9:00",
+    "a->b--c <=> d",  # not between spaces: Streamlit leaves it alone, and so does the escaper
+]
+
+
+@pytest.mark.parametrize("typed", SHOWN_AS_TYPED)
+def test_escaped_text_is_shown_by_streamlit_exactly_as_typed(typed):
+    assert shown_by_streamlit(escape_markdown(typed)) == typed
+
+
+def test_backslashes_alone_do_not_stop_streamlits_typography():
+    """Why escape_markdown adds word joiners: the escapes are undone before the replacements run."""
+    backslashed = "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in "Robert'); --")
+    assert shown_by_streamlit(backslashed) == "Robert'); —"
+    assert shown_by_streamlit(":smile:") == "[:smile: as a picture]"
+
+
+def test_the_escaper_knows_every_typographic_replacement_of_the_installed_streamlit():
+    assert sorted(sequence for sequence, _symbol in streamlit_typography()) == sorted(TYPOGRAPHY)
+
+
+def test_word_joiners_go_only_where_streamlit_would_change_the_text():
+    assert WORD_JOINER not in escape_markdown("a->b, 9:00, email: x@y.org, – and —")
+    assert escape_markdown("a -- b").count(WORD_JOINER) == 1
 
 
 # --- maps ---------------------------------------------------------------------------------------------

@@ -218,6 +218,7 @@ def preview_import(sessions: SessionFactory, data: bytes) -> ImportPreview:
                 f"{DELIMITERS[delimiter]}?)."
             )
         raw = {name: (values[index] if index < len(values) else "") for index, name in known}
+        raw.setdefault("preferred_language", "")  # no such column: the first language served, as when blank
         cleaned: dict[str, Any] = clean_fields(raw, problems=problems)
         if "languages" in cleaned and not cleaned["languages"]:
             problems.append(

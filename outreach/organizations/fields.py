@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from outreach.catalog import borough_of, language_of, parse_language
 from outreach.errors import InvalidInput
 from outreach.organizations.addresses import clean_zip, require_nyc_zip
+from outreach.phones import MAX_PHONE_CHARS, normalize_phone
 from outreach.quantities import parse_quantity
 from outreach.text import clean_text
 
@@ -37,8 +38,10 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 # Where the organization is on the map, and how that was found (a save or an import works these out).
 LOCATION_FIELDS = ("latitude", "longitude", "location_precision", "location_source", "location_note")
 MAX_ATTENDANCE = 100_000
+MAX_REASON_CHARS = 500
+# A blank preferred language with no languages given (an edit that leaves them alone) falls back to English.
+FALLBACK_LANGUAGE = "en"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"[0-9+()\-. /]+(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
 _LANGUAGE_SEPARATORS = re.compile(r"[,;/|+]")
 
 
@@ -73,6 +76,11 @@ def clean_zip_code(value: object) -> str | None:
 
 def clean_languages(value: object) -> list[str]:
     """Codes, English or native names, as a list or one string separated by commas or semicolons."""
+    return sorted(languages_in_order(value))
+
+
+def languages_in_order(value: object) -> list[str]:
+    """The codes of `clean_languages`, each once, in the order they were given (the first is the main one)."""
     if _blank(value):
         return []
     parts: Iterable[object]
@@ -84,12 +92,12 @@ def clean_languages(value: object) -> list[str]:
         raise InvalidInput(
             f"Languages {value!r} are not a list. Write them like 'es; bn' or 'Spanish, Bangla'."
         )
-    codes = {parse_language(str(part)) for part in parts if not _blank(part)}
-    return sorted(codes)
+    return list(dict.fromkeys(parse_language(str(part)) for part in parts if not _blank(part)))
 
 
-def clean_preferred_language(value: object) -> str:
-    return "en" if _blank(value) else parse_language(str(value))
+def clean_preferred_language(value: object) -> str | None:
+    """A language code, or None when blank: `clean_fields` then takes the first language served."""
+    return None if _blank(value) else parse_language(str(value))
 
 
 def clean_attendance(value: object) -> int | None:
@@ -105,15 +113,9 @@ def clean_usual_packs(value: object) -> int | None:
 
 
 def clean_phone(value: object) -> str | None:
-    text = _line(value, field="The phone number", limit=40)
-    if text is None:
-        return None
-    digits = sum(ch.isdigit() for ch in text)
-    if not _PHONE.fullmatch(text) or not 7 <= digits <= 20:
-        raise InvalidInput(
-            f"Phone number {text!r} does not look like a phone number. Write it like 718-555-0134."
-        )
-    return text
+    """A number that can be called, stored as "+1 718-555-0134" (`outreach.phones`), or None when blank."""
+    text = _line(value, field="The phone number", limit=MAX_PHONE_CHARS)
+    return None if text is None else normalize_phone(text)
 
 
 def clean_email(value: object) -> str | None:
@@ -129,6 +131,11 @@ def clean_notes(value: object) -> str | None:
     if _blank(value):
         return None
     return clean_text(value, field="The notes", max_length=2_000, multiline=True) or None
+
+
+def clean_reason(value: object) -> str | None:
+    """Why a record was paused or reactivated: one line, refused (never cut) when too long."""
+    return _line(value, field="The reason", limit=MAX_REASON_CHARS)
 
 
 def clean_status(value: object) -> str:
@@ -218,5 +225,8 @@ def clean_fields(raw: Mapping[str, object], *, problems: list[str] | None = None
                 raise
             problems.append(str(error))
     if "preferred_language" in cleaned:
+        if cleaned["preferred_language"] is None:  # blank: the first language served (as the form does)
+            served = languages_in_order(raw.get("languages")) if "languages" in cleaned else []
+            cleaned["preferred_language"] = served[0] if served else FALLBACK_LANGUAGE
         language_of(str(cleaned["preferred_language"]))
     return cleaned

@@ -21,7 +21,13 @@ from outreach.errors import Conflict, GeocodingError, InvalidInput
 from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations import areas
 from outreach.organizations.addresses import normalize_address, normalize_key
-from outreach.organizations.fields import LOCATION_FIELDS, clean_fields, clean_latitude, clean_longitude
+from outreach.organizations.fields import (
+    LOCATION_FIELDS,
+    clean_fields,
+    clean_latitude,
+    clean_longitude,
+    clean_reason,
+)
 from outreach.organizations.geocode_cache import geocode_cached
 from outreach.organizations.geocoding import Geocoder, GeocodeResult
 from outreach.shipments import totals as _shipment_totals  # noqa: F401
@@ -153,11 +159,12 @@ def create_organization(
     borough: str | None,
     languages: list[str],
     actor: str,
-    preferred_language: str = "en",
+    preferred_language: str | None = None,
     geocoder: Geocoder | None = None,
     **fields: object,
 ) -> int:
-    """Add an organization. With a geocoder and no coordinates, its address (or ZIP) is looked up first."""
+    """Add an organization. With a geocoder and no coordinates, its address (or ZIP) is looked up first.
+    Without a preferred language, it is the first of `languages` (the main language served)."""
     data = clean_fields(
         {"name": name, "borough": borough, "languages": languages, "preferred_language": preferred_language}
         | dict(fields)
@@ -351,7 +358,7 @@ def relocate(sessions: SessionFactory, *, organization_id: int, geocoder: Geocod
 def _set_status(
     sessions: SessionFactory, *, organization_id: int, status: str, reason: str | None, actor: str
 ) -> None:
-    why = " ".join((reason or "").split())[:500] or None
+    why = clean_reason(reason)
     with sessions.begin() as session:
         organization = _load(session, organization_id)
         previous = organization.status

@@ -27,6 +27,7 @@ from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, RateLimited
 from outreach.models import Organization, RestockRequest, RestockRequestLine, RestockToken, StockUnit
+from outreach.phones import MAX_PHONE_CHARS, normalize_phone
 from outreach.quantities import parse_quantity
 from outreach.restock import links as restock_links
 from outreach.text import clean_text
@@ -35,7 +36,6 @@ LINK_ACTOR = "restock-link"
 CHANNELS = ("link", "phone", "coordinator")
 MAX_NOTE_CHARS = 2_000
 MAX_NAME_CHARS = 200
-MAX_PHONE_CHARS = 40
 MAX_ON_HAND_PACKS = 100_000
 # "Far above usual": at least three times the usual size and at least five packs more.
 FAR_ABOVE_FACTOR = 3
@@ -97,6 +97,12 @@ def _packs(value: object, item: tuple[str, str], limit: int) -> int:
 def _text(value: str | None, *, field: str, limit: int, key: str, multiline: bool = False) -> str | None:
     """What the leader typed, cleaned; too long is refused with the translatable message `key`."""
     return clean_text(value, field=field, max_length=limit, multiline=multiline, message_key=key) or None
+
+
+def _phone(value: str | None) -> str | None:
+    """The leader's phone number, stored as "+1 718-555-0134"; one that cannot be called is refused."""
+    text = _text(value, field="The phone number", limit=MAX_PHONE_CHARS, key="error.contact_too_long")
+    return None if text is None else normalize_phone(text, message_key="error.phone_invalid")
 
 
 def _active_unit(session: Session, raw_unit: object) -> StockUnit | None:
@@ -161,9 +167,7 @@ def check_submission(
         contact_name=_text(
             contact_name, field="The name", limit=MAX_NAME_CHARS, key="error.contact_too_long"
         ),
-        contact_phone=_text(
-            contact_phone, field="The phone number", limit=MAX_PHONE_CHARS, key="error.contact_too_long"
-        ),
+        contact_phone=_phone(contact_phone),
         note=_text(note, field="The note", limit=MAX_NOTE_CHARS, key="error.note_too_long", multiline=True),
         on_hand_reported=on_hand,
         language=i18n.normalize(language),

@@ -16,6 +16,7 @@ from outreach.coverage.maps import NYC_CENTER
 from outreach.db import SessionFactory
 from outreach.errors import OutreachError
 from outreach.models import Organization
+from outreach.organizations.fields import clean_name
 from outreach.organizations.geocoding import make_geocoder
 from outreach.ui import pickers, state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
@@ -117,9 +118,9 @@ def fill_form(picked: int, current: Organization | None) -> tuple[int, dt.dateti
 def record_form(current: Organization | None) -> bool:
     """The record's fields; True when it was submitted."""
     with st.form(state.DIR_EDIT_FORM):
-        st.text_input("Name", key=state.DIR_EDIT_NAME, max_chars=200, persist_state=KEEP)
+        st.text_input("Name", key=state.DIR_EDIT_NAME, persist_state=KEEP)
         left, right = st.columns(2)
-        left.text_input("Faith tradition", key=state.DIR_EDIT_TRADITION, max_chars=60, persist_state=KEEP)
+        left.text_input("Faith tradition", key=state.DIR_EDIT_TRADITION, persist_state=KEEP)
         right.selectbox(
             "Borough",
             BOROUGH_NAMES,
@@ -128,8 +129,8 @@ def record_form(current: Organization | None) -> bool:
             key=state.DIR_EDIT_BOROUGH,
             persist_state=KEEP,
         )
-        left.text_input("Street address", key=state.DIR_EDIT_ADDRESS, max_chars=300, persist_state=KEEP)
-        right.text_input("ZIP code", key=state.DIR_EDIT_ZIP, max_chars=10, persist_state=KEEP)
+        left.text_input("Street address", key=state.DIR_EDIT_ADDRESS, persist_state=KEEP)
+        right.text_input("ZIP code", key=state.DIR_EDIT_ZIP, persist_state=KEEP)
         st.multiselect(
             "Languages served",
             LANGUAGE_CODES,
@@ -153,12 +154,10 @@ def record_form(current: Organization | None) -> bool:
             autocomplete="off",
             persist_state=KEEP,
         )
-        st.text_input("Contact name", key=state.DIR_EDIT_CONTACT_NAME, max_chars=200, persist_state=KEEP)
-        left.text_input("Contact phone", key=state.DIR_EDIT_CONTACT_PHONE, max_chars=40, persist_state=KEEP)
-        right.text_input(
-            "Contact e-mail", key=state.DIR_EDIT_CONTACT_EMAIL, max_chars=254, persist_state=KEEP
-        )
-        st.text_area("Notes", key=state.DIR_EDIT_NOTES, max_chars=2000, persist_state=KEEP)
+        st.text_input("Contact name", key=state.DIR_EDIT_CONTACT_NAME, persist_state=KEEP)
+        left.text_input("Contact phone", key=state.DIR_EDIT_CONTACT_PHONE, persist_state=KEEP)
+        right.text_input("Contact e-mail", key=state.DIR_EDIT_CONTACT_EMAIL, persist_state=KEEP)
+        st.text_area("Notes", key=state.DIR_EDIT_NOTES, persist_state=KEEP)
         return st.form_submit_button("Save changes" if current else "Add organization", type="primary")
 
 
@@ -175,7 +174,7 @@ def save_record(
             lambda: organizations.create_organization(
                 sessions, actor=actor, geocoder=make_geocoder(), **values
             ),
-            success=f"Added {escape_markdown(values['name'].strip())}.",
+            success=lambda _id: f"Added {escape_markdown(clean_name(values['name']))}.",  # as stored
             keep=lambda new_id: st.session_state.__setitem__(state.DIR_EDIT_PENDING, new_id),
         )
         return
@@ -191,7 +190,7 @@ def save_record(
             expected_updated_at=version,
             **values,
         ),
-        success=f"Saved {escape_markdown(values['name'].strip())}.",
+        success=lambda _placement: f"Saved {escape_markdown(clean_name(values['name']))}.",
     )
 
 
@@ -218,7 +217,7 @@ def location_panel(sessions: SessionFactory, organization: Organization, *, acto
         longitude = right.number_input(
             "Longitude", format="%.6f", step=0.0001, key=state.DIR_PIN_LON, persist_state=KEEP
         )
-        pin_note = st.text_input("Why (optional)", key=state.DIR_PIN_NOTE, max_chars=200, persist_state=KEEP)
+        pin_note = st.text_input("Why (optional)", key=state.DIR_PIN_NOTE, persist_state=KEEP)
         if st.form_submit_button("Save the pin"):
             run_write(
                 lambda: organizations.set_location(
@@ -256,9 +255,7 @@ def status_panel(sessions: SessionFactory, organization: Organization, *, actor:
             if paused
             else "Active: shipments and restock requests go through."
         )
-        reason = st.text_input(
-            "Reason (optional)", key=state.DIR_STATUS_REASON, max_chars=500, persist_state=KEEP
-        )
+        reason = st.text_input("Reason (optional)", key=state.DIR_STATUS_REASON, persist_state=KEEP)
         if st.form_submit_button("Reactivate" if paused else "Pause"):
             verb = organizations.reactivate_organization if paused else organizations.pause_organization
             run_write(

@@ -108,7 +108,6 @@ def receive_form(depots: dict[int, str], *, actor: str) -> None:
         typed = quantity_input("Units received", key=state.INV_RECEIVE_QTY, placeholder="e.g. 5000")
         reference = st.text_input(
             "Print run reference",
-            max_chars=120,
             key=state.INV_RECEIVE_REF,
             placeholder="e.g. vendor invoice 2026-114",
         )
@@ -147,7 +146,7 @@ def adjust_form(units: dict[int, str], depots: dict[int, str], *, actor: str) ->
             "Change in units (negative to remove)", key=state.INV_ADJUST_QTY, placeholder="e.g. 25 or -25"
         )
         reason = st.text_input(
-            "Reason", max_chars=500, key=state.INV_ADJUST_REASON, placeholder="e.g. water damage, found a box"
+            "Reason", key=state.INV_ADJUST_REASON, placeholder="e.g. water damage, found a box"
         )
         if not st.form_submit_button("Record adjustment", type="primary"):
             return

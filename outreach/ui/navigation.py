@@ -39,8 +39,15 @@ SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Accou
 RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")
 
 
-def _page(spec: PageSpec, *, default: bool = False) -> st.Page:  # type: ignore[name-defined]
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
+def _page(spec: PageSpec, *, default: bool = False, hidden: bool = False) -> st.Page:  # type: ignore[name-defined]
+    return st.Page(
+        spec.path,
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path,
+        default=default,
+        visibility="hidden" if hidden else "visible",
+    )
 
 
 def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
@@ -56,7 +63,9 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
         if user["role"] in spec.roles:
             sections.setdefault(spec.section, []).append(_page(spec, default=first))
             first = False
-    sections.setdefault("Public", []).append(_page(RESTOCK))
+    # Reachable (a coordinator may open a restock link to check it) but not a menu item: the leaders' page
+    # is a one-column phone page that collapses the sidebar, and with it the Sign out button.
+    sections.setdefault("Public", []).append(_page(RESTOCK, hidden=True))
     return st.navigation(sections)
 
 

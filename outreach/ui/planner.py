@@ -151,7 +151,7 @@ def drafts_form(plan: allocation.Plan, *, unit_id: int, depot_id: int, actor: st
     current = {"unit_id": unit_id, "depot_id": depot_id, "lines": lines}
     previous = st.session_state.get(state.PLAN_SHOWN)
     with st.form(state.PLAN_FORM):
-        note = st.text_input("Note on the shipments (optional)", key=state.PLAN_NOTE, max_chars=500)
+        note = st.text_input("Note on the shipments (optional)", key=state.PLAN_NOTE)
         submitted = st.form_submit_button(
             f"Create {len(lines)} draft shipments", type="primary", disabled=not lines
         )

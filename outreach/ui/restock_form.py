@@ -49,9 +49,10 @@ export default function ({ data }) {
 )
 
 # The leader's contact for this request: Draft field (and its form.<field> label), limit, key, autocomplete.
+# No max_chars: a longer paste is refused by the domain with "too long (N of M)", and stays in the box.
 CONTACT_INPUTS = (
-    ("contact_name", restock.MAX_NAME_CHARS, state.RESTOCK_CONTACT_NAME, "name"),
-    ("contact_phone", restock.MAX_PHONE_CHARS, state.RESTOCK_CONTACT_PHONE, "tel"),
+    ("contact_name", state.RESTOCK_CONTACT_NAME, "name"),
+    ("contact_phone", state.RESTOCK_CONTACT_PHONE, "tel"),
 )
 
 
@@ -187,11 +188,10 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
             key=state.RESTOCK_ON_HAND,
             help=i18n.t("form.on_hand_help", lang),
         )
-        for field, limit, key, autocomplete in CONTACT_INPUTS:
+        for field, key, autocomplete in CONTACT_INPUTS:
             st.text_input(
                 label(f"form.{field}", lang),
                 value=(getattr(draft, field) if draft else None) or "",
-                max_chars=limit,
                 key=key,
                 help=i18n.t("form.contact_help", lang),
                 autocomplete=autocomplete,

@@ -73,11 +73,8 @@ def show_phone_request(sessions: SessionFactory, *, actor: str) -> None:
         contact_name = st.text_input(
             "Contact name for this request",
             key=state.REQ_PHONE_CONTACT_NAME,
-            max_chars=restock.MAX_NAME_CHARS,
         )
-        contact_phone = st.text_input(
-            "Contact phone", key=state.REQ_PHONE_CONTACT_PHONE, max_chars=restock.MAX_PHONE_CHARS
-        )
+        contact_phone = st.text_input("Contact phone", key=state.REQ_PHONE_CONTACT_PHONE)
         note = st.text_area("Note", key=state.REQ_PHONE_NOTE)
         save = st.form_submit_button("Save request", type="primary")
     if not save:

@@ -80,7 +80,7 @@ def new_shipment(database_url: str, *, actor: str) -> None:
                 packs = quantity_input(f"Packs {slot + 1}", key=f"{state.SHIP_NEW_LINES}_packs_{slot}")
             if unit is not None or packs.strip():
                 chosen.append((unit, packs))
-        note = st.text_area("Note for the packing team", max_chars=2000, key=state.SHIP_NEW_NOTE)
+        note = st.text_area("Note for the packing team", key=state.SHIP_NEW_NOTE)
         if st.form_submit_button("Create draft shipment", type="primary"):
             create_draft(database_url, organization, depot, chosen, items, note=note, actor=actor)
 
@@ -199,7 +199,7 @@ def next_step(shipment_id: int, status: str, lines: pd.DataFrame, *, actor: str)
             horizontal=True,
             key=state.SHIP_ACTION,
         )
-        reason = st.text_input("Reason (required to cancel)", max_chars=500, key=state.SHIP_CANCEL_REASON)
+        reason = st.text_input("Reason (required to cancel)", key=state.SHIP_CANCEL_REASON)
         if not st.form_submit_button("Confirm", type="primary"):
             return
         if action is None:

@@ -143,11 +143,12 @@ def show_request(sessions: SessionFactory, request_id: int, *, actor: str, is_ad
     lines = restock_queue.request_lines(sessions, request_id)
     st.subheader(f"{detail.reference}: {detail.status.replace('_', ' ')}")
     on_hand = "-" if detail.on_hand_reported is None else detail.on_hand_reported
+    contact = " · ".join(part for part in (detail.contact_name, detail.contact_phone) if part)
     st.text(
         f"Organization: {detail.organization} ({detail.borough or 'no borough'})\n"
         f"Received: {detail.created_at:%Y-%m-%d %H:%M} UTC via {detail.channel} "
         f"(by {detail.created_by}); leader's language: {language_of(detail.language).english}\n"
-        f"Contact for this request: {detail.contact_name or '-'} · {detail.contact_phone or '-'}\n"
+        f"Contact for this request: {contact or 'none given'}\n"
         f"Packs still on hand (reported): {on_hand}"
     )
     if detail.note:
@@ -237,7 +238,7 @@ def show_approve(sessions: SessionFactory, detail: RequestDetail, lines: pd.Data
                     key=f"{state.REQ_APPROVE_PACKS}_{row.line_id}",
                 )
             reasons[int(row.line_id)] = right.text_input(
-                "Reason if fewer", key=f"{state.REQ_APPROVE_REASON}_{row.line_id}", max_chars=500
+                "Reason if fewer", key=f"{state.REQ_APPROVE_REASON}_{row.line_id}"
             )
         approve = st.form_submit_button("Approve and reserve stock", type="primary")
     if approve and depot_id is not None:
@@ -262,7 +263,7 @@ def show_make_shipment(
     reserved = int((approved * lines["pack_size"]).sum())
     st.caption(f"{reserved:,} units reserved ({int(approved.sum()):,} packs).")
     with st.form(state.REQ_SHIP_FORM):
-        note = st.text_input("Note for the shipment (optional)", key=state.REQ_SHIP_NOTE, max_chars=500)
+        note = st.text_input("Note for the shipment (optional)", key=state.REQ_SHIP_NOTE)
         make = st.form_submit_button("Create the shipment from the approved lines", type="primary")
     if make:
         run_write(
@@ -295,7 +296,7 @@ def show_substitute(
             format_func=lambda i: unit_labels.get(i, f"#{i}"),
             key=state.REQ_SUBSTITUTE_UNIT,
         )
-        reason = st.text_input("Reason", key=state.REQ_SUBSTITUTE_REASON, max_chars=500)
+        reason = st.text_input("Reason", key=state.REQ_SUBSTITUTE_REASON)
         substitute = st.form_submit_button("Substitute")
     if substitute and line_id is not None and unit_id is not None:
         run_write(
@@ -320,7 +321,7 @@ def show_close(sessions: SessionFactory, detail: RequestDetail, *, actor: str) -
             horizontal=True,
             format_func=CLOSE_ACTIONS.__getitem__,
         )
-        reason = st.text_input("Reason", key=state.REQ_CLOSE_REASON, max_chars=500)
+        reason = st.text_input("Reason", key=state.REQ_CLOSE_REASON)
         close = st.form_submit_button("Confirm")
     if close:
         verb = restock_triage.reject_request if action == "reject" else restock_triage.cancel_request

@@ -108,13 +108,9 @@ def apply_change(
 
 def add_form(*, actor: str) -> None:
     with st.form(state.USERS_NEW_FORM, clear_on_submit=False):
-        username = st.text_input(
-            "Username", max_chars=79, key=state.USERS_NEW_USERNAME, help="Lower-case, e.g. maria.r"
-        )
-        display_name = st.text_input("Full name", max_chars=120, key=state.USERS_NEW_DISPLAY_NAME)
-        email = st.text_input(
-            "E-mail (optional; lets them use single sign-on)", max_chars=254, key=state.USERS_NEW_EMAIL
-        )
+        username = st.text_input("Username", key=state.USERS_NEW_USERNAME, help="Lower-case, e.g. maria.r")
+        display_name = st.text_input("Full name", key=state.USERS_NEW_DISPLAY_NAME)
+        email = st.text_input("E-mail (optional; lets them use single sign-on)", key=state.USERS_NEW_EMAIL)
         role = st.selectbox("Role", ROLES, index=1, key=state.USERS_NEW_ROLE)
         password = st.text_input(
             "Password", type="password", key=state.USERS_NEW_PASSWORD, autocomplete="new-password"
@@ -167,7 +163,6 @@ def single_sign_on(mappings: pd.DataFrame, *, actor: str) -> None:
     with st.form(state.USERS_MAP_FORM):
         pattern = st.text_input(
             "E-mail address or @domain",
-            max_chars=254,
             placeholder="@example.org",
             key=state.USERS_MAP_PATTERN,
         )

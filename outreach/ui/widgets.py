@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -15,6 +16,18 @@ from outreach.ui.resources import get_sessions, invalidate_reads
 
 T = TypeVar("T")
 
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$"
+WORD_JOINER = "\u2060"
+# Streamlit's "typographic" replacements (frontend StreamlitMarkdown, 1.67): each sequence on its own, between
+# white space or the ends of the text. tests/test_escaping.py reads them from the installed Streamlit.
+TYPOGRAPHY = ("<->", "->", "<-", "--", ">=", "<=", "~=")
+_TYPOGRAPHY = re.compile(
+    "(?:^|(?<=[\\s\ufeff]))(?:" + "|".join(map(re.escape, TYPOGRAPHY)) + ")(?=[\\s\ufeff]|$)"
+)
+# Emoji shortcodes (":+1:", ":smile:"), ":material/icon:" and ":streamlit:", as remark-emoji and Streamlit
+# find them: the colon that opens one.
+_SHORTCODE = re.compile(":(?=[A-Za-z0-9_+-]+:|material/)")
+
 
 def show_error(error: OutreachError) -> None:
     """Show a domain error once, as text (st.error renders markdown; we escape it)."""
@@ -22,9 +35,16 @@ def show_error(error: OutreachError) -> None:
 
 
 def escape_markdown(text: str) -> str:
-    """User text shown through markdown: neutralise markdown and HTML so it shows as typed."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{ch}" if ch in specials else ch for ch in str(text))
+    """User text shown through markdown: neutralise markdown and HTML so it shows as typed.
+
+    Backslashes stop markdown and HTML. They cannot stop what Streamlit's renderer does to the text after
+    the escapes are undone: a lone "--" becomes "—" ("->" "→", "<=" "≤", ...), ":smile:" an emoji and
+    ":material/home:" an icon. There an invisible WORD JOINER (U+2060, no width, not a space) goes between
+    the characters, so that nothing matches and the person sees what they typed.
+    """
+    text = _TYPOGRAPHY.sub(lambda found: found[0][0] + WORD_JOINER + found[0][1:], str(text))
+    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in text)
 
 
 @dataclass(frozen=True)

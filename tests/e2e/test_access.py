@@ -73,3 +73,16 @@ def test_organizer_menu_has_no_stock_pages(page, server):
     content = page.content()
     for secret in ("Demo Contact", "Manhattan central depot"):
         assert secret not in content
+
+
+def test_the_staff_menu_keeps_sign_out_and_has_no_leaders_restock_page(page, server):
+    """The leaders' restock page collapses the sidebar (a phone layout): as a menu item it hid Sign out."""
+    sign_in(page, server, "demo-coordinator")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(nav.get_by_role("link", name="Restock requests")).to_be_visible()
+    expect(nav.get_by_role("link", name="Restock", exact=True)).to_have_count(0)
+    for title in ("Inventory", "Directory", "Dashboard"):
+        nav.get_by_role("link", name=title).click()
+        page.get_by_role("heading", name=title, level=1).wait_for()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -61,7 +61,7 @@ def test_import_of_a_mixed_file_creates_exactly_the_valid_rows(sessions):
     assert list(frame.index) == ["Iglesia Roca", "Masjid Al-Falah"]
     assert frame.loc["Masjid Al-Falah", "district"] == "QN 03"
     assert frame.loc["Masjid Al-Falah", "languages"] == "bn, ur"
-    assert frame.loc["Masjid Al-Falah", "contact_phone"] == "718-555-0134"
+    assert frame.loc["Masjid Al-Falah", "contact_phone"] == "+1 718-555-0134"  # outreach.phones
     assert frame.loc["Iglesia Roca", "community_district"] == 312
     history = audit.history(sessions)
     assert (history["action"] == "import").sum() == 3  # two organizations and the import itself
@@ -70,6 +70,25 @@ def test_import_of_a_mixed_file_creates_exactly_the_valid_rows(sessions):
         again.valid_count == 0
         and "already in the directory" in again.invalid.set_index("row").loc[2, "problems"]
     )
+
+
+@pytest.mark.parametrize(
+    ("extra_column", "extra_value", "preferred"),
+    [
+        ("", "", "ht"),  # no preferred_language column
+        (",preferred_language", ",", "ht"),  # the column, left blank
+        (",preferred_language", ",en", "en"),  # given: kept
+    ],
+)
+def test_a_row_without_a_preferred_language_prefers_the_first_language_served(
+    sessions, extra_column, extra_value, preferred
+):
+    data = f"name,address,zip_code,languages{extra_column}\nLegliz Bondye,1 Church Ave,11226,ht; en{extra_value}\n"
+    preview = directory_import.preview_import(sessions, data.encode("utf-8"))
+    assert preview.records[0]["preferred_language"] == preferred
+    directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    with sessions() as session:
+        assert session.scalar(select(Organization.preferred_language)) == preferred
 
 
 def test_nothing_is_half_imported_when_the_directory_changed_since_the_preview(sessions):

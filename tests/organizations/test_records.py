@@ -59,7 +59,7 @@ def test_create_places_by_zip_and_assigns_borough_and_district(sessions):
     entry = _entries(sessions, org_id).iloc[0]
     assert entry["action"] == "create" and entry["actor"] == ACTOR
     after = json.loads(entry["after"])
-    assert after["community_district"] == 403 and after["contact_phone"] == "718-555-0134"
+    assert after["community_district"] == 403 and after["contact_phone"] == "+1 718-555-0134"
 
 
 def test_typed_borough_that_disagrees_with_the_location_is_corrected_and_noted(sessions):
@@ -140,7 +140,9 @@ def test_demo_style_coordinates_are_kept_and_the_district_computed(sessions):
         ({"zip_code": "1137"}, "'1137' is not a 5-digit ZIP"),
         ({"languages": ["klingon"]}, "Unknown language 'klingon'"),
         ({"contact_email": "amina@"}, "'amina@' is not valid"),
-        ({"contact_phone": "call me"}, "does not look like a phone number"),
+        ({"contact_phone": "call me"}, "'call me' is not a phone number"),
+        ({"contact_phone": "555-0134"}, "'555-0134' has no area code"),
+        ({"contact_phone": "123-456-7890"}, "'123-456-7890' is not a number in use"),
         ({"weekly_attendance": "-5"}, "at least 0"),
         ({"borough": "Jersey"}, "Unknown borough 'Jersey'"),
     ],
@@ -297,6 +299,47 @@ def test_pause_and_reactivate_are_audited_and_not_repeated(sessions):
     }
     with pytest.raises(NotFound):
         organizations.pause_organization(sessions, organization_id=9999, actor=ACTOR)
+
+
+@pytest.mark.parametrize(
+    ("languages", "preferred", "stored"),
+    [
+        (["es"], None, "es"),  # a Spanish-only church is not written to in English
+        (["bn", "Urdu", "en"], None, "bn"),  # the first served, not the first alphabetically
+        ("Haitian Creole; English", None, "ht"),
+        (["ur", "en"], "", "ur"),  # blank is the same as not given
+        (["ur", "en"], "en", "en"),  # one picked is kept
+    ],
+)
+def test_without_a_preferred_language_the_first_language_served_is_preferred(
+    sessions, languages, preferred, stored
+):
+    extra = {} if preferred is None else {"preferred_language": preferred}
+    org_id = organizations.create_organization(
+        sessions, name="Casa de Fe", borough=None, languages=languages, actor=ACTOR, **extra
+    )
+    assert organizations.get_organization(sessions, org_id).preferred_language == stored
+
+
+def test_an_edit_with_a_blank_preferred_language_takes_the_first_language_served(sessions):
+    org_id = organizations.create_organization(
+        sessions, name="Casa de Fe", borough=None, languages=["es"], actor=ACTOR
+    )
+    organizations.update_organization(
+        sessions, organization_id=org_id, actor=ACTOR, languages=["ht", "en"], preferred_language=""
+    )
+    assert organizations.get_organization(sessions, org_id).preferred_language == "ht"
+
+
+def test_a_pause_reason_is_cleaned_and_too_long_is_refused_not_cut(sessions):
+    org_id = organizations.create_organization(
+        sessions, name="Pause Me", borough=None, languages=["en"], actor=ACTOR
+    )
+    with pytest.raises(InvalidInput, match=r"The reason is too long \(501 of 500 characters\)"):
+        organizations.pause_organization(sessions, organization_id=org_id, actor=ACTOR, reason="r" * 501)
+    assert organizations.get_organization(sessions, org_id).status == "active"  # nothing changed
+    organizations.pause_organization(sessions, organization_id=org_id, actor=ACTOR, reason=" roof\x00 leak ")
+    assert json.loads(_entries(sessions, org_id).iloc[0]["after"])["reason"] == "roof leak"
 
 
 @pytest.fixture

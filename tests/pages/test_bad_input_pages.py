@@ -6,6 +6,9 @@ truncated, revoked, rotated) in English and Kreyòl, an empty request in Arabic,
 100,000-character note in Bengali, the rate limit in Spanish (tests/pages/test_restock_page.py); bad
 receive quantities (tests/pages/test_stock_flow.py); an empty organization name and an unreadable CSV
 header (tests/pages/test_directory_page.py); short and mismatched passwords (tests/pages/test_users_page.py).
+
+A 10,000-character paste into the typed fields (name, contact, reasons, notes, the leader's name) is refused
+with its length and stays in the box (below, "a long paste").
 """
 
 from __future__ import annotations
@@ -256,4 +259,158 @@ def test_approving_fewer_packs_without_a_reason_is_refused(linked):
     assert not at.exception and any(
         "Say why" in error and "reduced from 3 to 1" in error for error in errors(at)
     )
+    assert snapshot_counts(sessions) == before
+
+
+# --- a long paste -------------------------------------------------------------------------------------
+# `.input()` types as a browser would: a widget with max_chars drops a longer paste (the box stays empty and
+# the message is about an empty field). Without max_chars the domain refuses it, saying how long it is, and
+# the text stays in the box to be shortened.
+
+PASTE = "x" * 10_000
+
+
+def test_a_pasted_10000_character_name_is_refused_with_its_length_and_kept(page_db):
+    sessions, _ref = page_db
+    before = snapshot_counts(sessions)
+    at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Add or edit").run()
+    at.text_input(key=state.DIR_EDIT_NAME).input(PASTE)
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception
+    assert any(
+        "The name is too long (10,000 of 200 characters). Shorten it." in error for error in errors(at)
+    )
+    assert at.text_input(key=state.DIR_EDIT_NAME).value == PASTE
+    assert snapshot_counts(sessions) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (state.DIR_EDIT_CONTACT_NAME, "The contact name is too long (10,000 of 200 characters)"),
+        (state.DIR_EDIT_CONTACT_PHONE, "The phone number is too long (10,000 of 40 characters)"),
+        (state.DIR_EDIT_ADDRESS, "The address is too long (10,000 of 300 characters)"),
+        (state.DIR_EDIT_TRADITION, "The faith tradition is too long (10,000 of 60 characters)"),
+    ],
+)
+def test_other_directory_fields_refuse_a_long_paste_and_keep_it(page_db, key, message):
+    sessions, _ref = page_db
+    at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Add or edit").run()
+    at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.text_input(key=key).input(PASTE)
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception and any(message in error for error in errors(at))
+    assert at.text_input(key=key).value == PASTE
+    assert organizations.list_organizations(sessions, include_contacts=False).empty
+
+
+def test_a_long_pause_reason_is_refused_not_cut(page_db):
+    sessions, _ref = page_db
+    org = organizations.create_organization(
+        sessions, name="Iglesia", borough="Bronx", languages=["es"], actor="t"
+    )
+    at = open_page("pages/directory.py", "coordinator")
+    at.segmented_control(key=state.DIR_SECTION).set_value("Add or edit").run()
+    at.selectbox(key=state.DIR_EDIT_PICK).select(org).run()
+    at.text_input(key=state.DIR_STATUS_REASON).input(PASTE)
+    at = press(at, "Pause")
+    assert not at.exception
+    assert any("The reason is too long (10,000 of 500 characters)" in error for error in errors(at))
+    assert at.text_input(key=state.DIR_STATUS_REASON).value == PASTE
+    assert organizations.get_organization(sessions, org).status == "active"
+
+
+def test_a_leaders_long_name_is_refused_in_their_language_and_kept(linked):
+    sessions, ref, _org, token = linked
+    before = snapshot_counts(sessions)
+    at = open_page(RESTOCK, query={"t": token})
+    packs_input(at, ref, "flyer", "yi").set_value(1)
+    at.text_input(key=state.RESTOCK_CONTACT_NAME).input(PASTE)
+    review(at)
+    assert errors(at) == [i18n.t("error.contact_too_long", "yi", length="10,000", limit="200")]
+    assert at.text_input(key=state.RESTOCK_CONTACT_NAME).value == PASTE
+    assert snapshot_counts(sessions) == before
+
+
+def test_a_long_name_in_a_phone_request_is_refused_and_kept(linked):
+    sessions, ref, org, _token = linked
+    before = snapshot_counts(sessions)
+    at = open_page("pages/restock_requests.py", "coordinator")
+    at.segmented_control(key=state.REQ_SECTION).set_value("phone").run()
+    at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
+    at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'yi')]}").set_value(2)
+    at.text_input(key=state.REQ_PHONE_CONTACT_NAME).input(PASTE)
+    at = press(at, "Save request")
+    assert not at.exception
+    assert any(i18n.t("error.contact_too_long", "en", length="10,000", limit="200") in e for e in errors(at))
+    assert at.text_input(key=state.REQ_PHONE_CONTACT_NAME).value == PASTE
+    assert snapshot_counts(sessions) == before
+
+
+def test_a_long_full_name_of_a_new_user_is_refused_and_kept(page_db):
+    sessions, _ref = page_db
+    before = snapshot_counts(sessions)
+    at = open_page("pages/users.py", "admin")
+    at.segmented_control(key=state.USERS_SECTION).set_value("add").run()
+    at.text_input(key=state.USERS_NEW_USERNAME).input("maria.r")
+    at.text_input(key=state.USERS_NEW_DISPLAY_NAME).input(PASTE)
+    at.text_input(key=state.USERS_NEW_PASSWORD).input("a-long-password")
+    at.text_input(key=state.USERS_NEW_PASSWORD_AGAIN).input("a-long-password")
+    at = press(at, "Add user")
+    assert not at.exception
+    assert any("The full name is too long (10,000 of 120 characters)" in error for error in errors(at))
+    assert at.text_input(key=state.USERS_NEW_DISPLAY_NAME).value == PASTE
+    assert snapshot_counts(sessions) == before
+
+
+def test_a_long_print_run_reference_is_refused_with_its_length(page_db):
+    sessions, ref = page_db
+    before = snapshot_counts(sessions)
+    at = open_page("pages/inventory.py", "coordinator")
+    at.segmented_control(key=state.INV_SECTION).set_value("receive").run()
+    at.selectbox(key=state.INV_RECEIVE_UNIT).set_value(ref.units[("flyer", "es")])
+    at.selectbox(key=state.INV_RECEIVE_DEPOT).set_value(ref.main_depot)
+    at.number_input(key=state.INV_RECEIVE_QTY).set_value(100)
+    at.text_input(key=state.INV_RECEIVE_REF).input(PASTE)
+    at = press(at, "Record receipt")
+    assert not at.exception
+    assert any("Print run reference is too long (10,000 of 120 characters)" in error for error in errors(at))
+    assert snapshot_counts(sessions) == before
+
+
+def test_a_long_reason_to_reject_a_request_is_refused_and_kept(linked):
+    sessions, ref, _org, token = linked
+    sent = restock.submit_request(
+        sessions, token=token, idempotency_key=uuid.uuid4().hex, lines={ref.units[("flyer", "yi")]: 3}
+    )
+    before = snapshot_counts(sessions)
+    at = open_page("pages/restock_requests.py", "coordinator")
+    at.selectbox(key=state.REQ_SELECTED).set_value(sent.request_id).run()
+    at.text_input(key=state.REQ_CLOSE_REASON).input(PASTE)
+    at = press(at, "Confirm")
+    assert not at.exception
+    assert any("The reason is too long (10,000 of 2,000 characters)" in error for error in errors(at))
+    assert at.text_input(key=state.REQ_CLOSE_REASON).value == PASTE
+    assert snapshot_counts(sessions) == before
+
+
+def test_a_long_note_for_the_packing_team_is_refused_with_its_length(page_db):
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions, name="Masjid", borough="Bronx", languages=["ar"], actor="t"
+    )
+    before = snapshot_counts(sessions)
+    at = open_page("pages/shipments.py", "coordinator")
+    at.selectbox(key=state.SHIP_NEW_ORG).set_value(org)
+    at.selectbox(key=state.SHIP_NEW_DEPOT).set_value(ref.main_depot)
+    at.selectbox(key=f"{state.SHIP_NEW_LINES}_unit_0").set_value(ref.units[("booklet", "ar")])
+    at.number_input(key=f"{state.SHIP_NEW_LINES}_packs_0").set_value(2)
+    at.text_area(key=state.SHIP_NEW_NOTE).input(PASTE)
+    at = press(at, "Create draft shipment")
+    assert not at.exception
+    assert any("The shipment note is too long (10,000 of 2,000 characters)" in error for error in errors(at))
     assert snapshot_counts(sessions) == before

@@ -16,7 +16,7 @@ from outreach.ui import paging, pickers, state
 from outreach.ui.widgets import escape_markdown
 from tests.organizations.test_csv_import import MIXED
 from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
-from tests.pages.conftest import open_page, page_text
+from tests.pages.conftest import open_page, page_text, shown_by_streamlit
 
 PAGE = "pages/directory.py"
 LIST, EDIT, IMPORT, MAP = "List", "Add or edit", "Import", "Map"
@@ -128,6 +128,44 @@ def test_add_an_organization_through_the_form(page_db):
     frame = organizations.list_organizations(sessions, include_contacts=False)
     assert frame["name"].tolist() == ["Nueva Vida"] and frame.iloc[0]["district"] == "BK 12"
     assert at.selectbox(key=state.DIR_EDIT_PICK).value == int(frame.iloc[0]["id"])  # now editing it
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Robert'); -- DROP TABLE organizations", "Robert'); -- DROP TABLE organizations"),  # not "—"
+        ("Iglesia -> Centro :church: <= 3", "Iglesia -> Centro :church: <= 3"),  # no arrow, emoji or "≤"
+        ("Harbor\x00 Church", "Harbor Church"),  # the NUL is not stored, so it is not confirmed either
+    ],
+)
+def test_the_confirmation_shows_the_name_exactly_as_stored(page_db, typed, stored):
+    sessions, _ref = page_db
+    at = _open("coordinator", EDIT)
+    at.text_input(key=state.DIR_EDIT_NAME).input(typed)
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.exception and not at.error
+    assert organizations.list_organizations(sessions, include_contacts=False)["name"].tolist() == [stored]
+    (confirmation,) = [message.value for message in at.success]
+    assert shown_by_streamlit(confirmation) == f"Added {stored}."
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
+    assert [shown_by_streamlit(message.value) for message in at.success] == [f"Saved {stored}."]
+
+
+def test_a_contact_phone_is_stored_in_one_form_and_an_impossible_one_is_named(page_db):
+    sessions, _ref = page_db
+    at = _open("coordinator", EDIT)
+    at.text_input(key=state.DIR_EDIT_NAME).input("Nueva Vida")
+    at.multiselect(key=state.DIR_EDIT_LANGUAGES).select("es")
+    at.text_input(key=state.DIR_EDIT_CONTACT_PHONE).input("123-456-7890")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    (error,) = [message.value.replace("\\", "") for message in at.error]
+    assert "Phone number '123-456-7890' is not a number in use: check the area code" in error
+    assert organizations.list_organizations(sessions, include_contacts=False).empty
+    at.text_input(key=state.DIR_EDIT_CONTACT_PHONE).input("(718) 555-0134")
+    at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Add organization").click().run()
+    assert not at.error
+    assert at.text_input(key=state.DIR_EDIT_CONTACT_PHONE).value == "+1 718-555-0134"  # refilled as stored
 
 
 def test_an_empty_name_is_refused_with_a_message(page_db):

@@ -11,7 +11,7 @@ from outreach.restock import links as restock_links
 from outreach.restock import submission as restock
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
-from tests.pages.conftest import open_page, page_text
+from tests.pages.conftest import open_page, page_text, shown_by_streamlit
 
 PAGE = "pages/restock.py"
 ORG_NAME = "Beacon <script>alert(1)</script> Church"
@@ -90,6 +90,35 @@ def test_the_same_submission_twice_stores_one_request(linked):
     # "Make another request" starts a new form instance with a new key.
     next(b for b in at.button if b.key == state.RESTOCK_ANOTHER).click().run()
     assert at.session_state[state.RESTOCK_IDEMPOTENCY_KEY] != key
+
+
+def test_the_organizations_name_is_shown_exactly_as_typed(page_db):
+    sessions, _ref = page_db
+    name = "Robert'); -- :church: ->"
+    org = organizations.create_organization(sessions, name=name, borough=None, languages=["es"], actor="t")
+    token = restock_links.issue_link(sessions, organization_id=org, actor="t")
+    at = open_page(PAGE, query={"t": token})
+    assert [shown_by_streamlit(heading.value) for heading in at.subheader] == [name]
+
+
+def test_the_phone_number_is_checked_in_the_leaders_language_and_confirmed_as_stored(linked):
+    sessions, ref, _org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    packs_input(at, ref, "flyer", "es").set_value(1)
+    at.text_input(key=state.RESTOCK_CONTACT_PHONE).input("555-0134")
+    review(at)
+    expected = i18n.t("error.phone_invalid", "es", phone="555-0134", example="(201) 555-0123")
+    assert [shown_by_streamlit(error.value) for error in at.error] == [expected]
+    assert at.text_input(key=state.RESTOCK_CONTACT_PHONE).value == "555-0134"  # kept, to be corrected
+    at.text_input(key=state.RESTOCK_CONTACT_PHONE).input("718 555 0134")
+    review(at)
+    assert not at.error
+    assert i18n.t("confirm.contact", "es", contact="+1 718-555-0134") in [
+        shown_by_streamlit(line.value) for line in at.markdown
+    ]
+    send(at).click().run()
+    with sessions() as session:
+        assert session.scalar(select(RestockRequest.contact_phone)) == "+1 718-555-0134"
 
 
 def test_back_from_the_confirmation_keeps_what_was_typed(linked):

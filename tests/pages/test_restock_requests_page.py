@@ -58,7 +58,7 @@ def submitted(page_db):
         language="ar",
         lines={ref.units[("flyer", "ar")]: 4, ref.units[("booklet", "ar")]: 2},
         contact_name="Imam Y",
-        contact_phone="555-0100",
+        contact_phone="(718) 555-0100",
         note="<b>after Friday</b>",
     )
     return sessions, ref, org, sent
@@ -77,7 +77,9 @@ def test_queue_flow_from_submission_to_delivered(submitted):
     at = open_page(PAGE, "coordinator")
     assert not at.exception
     text = page_text(at)
-    assert sent.reference in text and "Imam Y · 555-0100" in text and "Note: <b>after Friday</b>" in text
+    assert (
+        sent.reference in text and "Imam Y · +1 718-555-0100" in text and "Note: <b>after Friday</b>" in text
+    )
 
     button(at, "Claim this request").click().run()
     assert restock_queue.request_detail(sessions, sent.request_id).claimed_by == "cora"
@@ -123,6 +125,46 @@ def test_approving_shows_the_approved_request_and_its_reserved_stock_at_once(sub
     assert request_lines["packs_approved"].tolist() == [4, 2]
     assert "250 units reserved (6 packs)." in page_text(at)  # 4 packs of 50 flyers, 2 of 25 booklets
     assert button(at, "Create the shipment from the approved lines")  # the next step, right away
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "shown"),
+    [
+        (None, None, "Contact for this request: none given"),  # not "- · -"
+        ("Imam Y", None, "Contact for this request: Imam Y\n"),
+        (None, "212 555 0111", "Contact for this request: +1 212-555-0111\n"),
+    ],
+)
+def test_the_contact_line_shows_only_what_was_given(submitted, name, phone, shown):
+    sessions, ref, org, _sent = submitted
+    token = restock_links.rotate_link(sessions, organization_id=org, actor="t")
+    restock.submit_request(
+        sessions,
+        token=token,
+        idempotency_key=uuid.uuid4().hex,
+        lines={ref.units[("flyer", "ar")]: 1},
+        contact_name=name,
+        contact_phone=phone,
+    )
+    at = open_page(PAGE, "coordinator")
+    newest = restock_queue.queue(sessions, QueueFilters())["request_id"].max()
+    at.selectbox(key=state.REQ_SELECTED).set_value(int(newest)).run()
+    (details,) = [text.value for text in at.text if text.value.startswith("Organization:")]
+    assert shown in details and " - · " not in details and "· -" not in details
+
+
+def test_a_phone_request_with_an_impossible_number_names_it(submitted):
+    sessions, ref, org, _sent = submitted
+    at = open_section(open_page(PAGE, "coordinator"), "phone")
+    at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
+    at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'ar')]}").set_value(2)
+    at.text_input(key=state.REQ_PHONE_CONTACT_PHONE).input("555-0134")
+    button(at, "Save request").click().run()
+    assert not at.exception
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert "“555-0134” is not a phone number we can call" in error and "area code" in error
+    assert at.text_input(key=state.REQ_PHONE_CONTACT_PHONE).value == "555-0134"
+    assert restock_queue.queue_count(sessions) == 1  # only the fixture's request
 
 
 def test_a_claim_by_someone_else_is_shown_and_blocks(submitted):

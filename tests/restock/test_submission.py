@@ -84,7 +84,7 @@ def test_submit_stores_lines_and_a_readable_reference(sessions, ref, org, token)
         token,
         {ref.units[("flyer", "yi")]: 3, ref.units[("booklet", "yi")]: "2"},
         contact_name="  Reb   Moshe ",
-        contact_phone="555-0101",
+        contact_phone="(718) 555-0101",
         language="yi",
     )
     assert sent.reference.startswith("KYR-") and len(sent.reference) == 13
@@ -93,11 +93,16 @@ def test_submit_stores_lines_and_a_readable_reference(sessions, ref, org, token)
     detail = restock_queue.request_detail(sessions, sent.request_id)
     assert (detail.status, detail.channel, detail.language) == ("submitted", "link", "yi")
     assert detail.contact_name == "Reb Moshe" and detail.organization_id == org
+    assert detail.contact_phone == "+1 718-555-0101"  # outreach.phones: one stored form
 
 
 def test_audit_holds_neither_token_nor_contact(sessions, ref, token):
     submit(
-        sessions, token, {ref.units[("flyer", "yi")]: 1}, contact_name="Secret Name", contact_phone="555-9999"
+        sessions,
+        token,
+        {ref.units[("flyer", "yi")]: 1},
+        contact_name="Secret Name",
+        contact_phone="212-555-9999",
     )
     with sessions() as session:
         entries = session.scalars(select(AuditEntry)).all()
@@ -188,6 +193,8 @@ def test_same_item_twice_counts_as_one_line_for_the_cap(sessions, ref, token):
         (None, {"note": "x" * 100_000}, "error.note_too_long"),
         (None, {"contact_name": "n" * 201}, "error.contact_too_long"),
         (None, {"contact_phone": "5" * 41}, "error.contact_too_long"),
+        (None, {"contact_phone": "555-0134"}, "error.phone_invalid"),  # no area code
+        (None, {"contact_phone": "call me"}, "error.phone_invalid"),
         (None, {"on_hand_reported": "lots"}, "error.on_hand_invalid"),
         (None, {"on_hand_reported": -1}, "error.on_hand_invalid"),
         ({999_999: 1}, {}, "error.unknown_item"),
