@@ -104,7 +104,7 @@ def test_the_organizations_name_is_shown_exactly_as_typed(page_db):
 def test_the_phone_number_is_checked_in_the_leaders_language_and_confirmed_as_stored(linked):
     sessions, ref, _org, token = linked
     at = open_page(PAGE, query={"t": token})
-    packs_input(at, ref, "flyer", "es").set_value(1)
+    packs_input(at, ref, "flyer", "es").set_value("1")
     at.text_input(key=state.RESTOCK_CONTACT_PHONE).input("555-0134")
     review(at)
     expected = i18n.t("error.phone_invalid", "es", phone="555-0134", example="(201) 555-0123")

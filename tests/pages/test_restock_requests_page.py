@@ -157,7 +157,7 @@ def test_a_phone_request_with_an_impossible_number_names_it(submitted):
     sessions, ref, org, _sent = submitted
     at = open_section(open_page(PAGE, "coordinator"), "phone")
     at.selectbox(key=state.REQ_PHONE_ORG).set_value(org).run()
-    at.number_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'ar')]}").set_value(2)
+    at.text_input(key=f"{state.REQ_PHONE_PACKS}_{ref.units[('flyer', 'ar')]}").set_value("2")
     at.text_input(key=state.REQ_PHONE_CONTACT_PHONE).input("555-0134")
     button(at, "Save request").click().run()
     assert not at.exception
