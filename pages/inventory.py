@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory
+from outreach import exports, inventory
 from outreach.accounts.auth import STAFF
 from outreach.config import settings
 from outreach.ui import inventory as inventory_ui
@@ -40,7 +40,7 @@ def export_history(kind: str | None, language_code: str | None, depot: int | Non
     frame = inventory.movements(
         get_sessions(), kind=kind, language=language_code, location_id=depot, limit=None
     )
-    return csv_bytes(frame)
+    return csv_bytes(exports.shape(frame, exports.MOVEMENTS))
 
 
 st.title("Inventory")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from outreach import exports
 from outreach.accounts.auth import STAFF
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
@@ -35,7 +36,7 @@ def export_shipments(status: str | None, borough: str | None, language_code: str
     frame = shipment_reads.shipments(
         get_sessions(), status=status, borough=borough, language=language_code, limit=None
     )
-    return csv_bytes(frame)
+    return csv_bytes(exports.shape(frame, exports.SHIPMENTS))
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)

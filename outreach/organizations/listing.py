@@ -12,12 +12,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
+from outreach import exports
 from outreach.catalog import borough_of, district_label, language_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
 from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations.addresses import normalize_key
-from outreach.organizations.fields import CONTACT_FIELDS, STATUSES, TEMPLATE_COLUMNS
+from outreach.organizations.fields import CONTACT_FIELDS, STATUSES
 
 LIST_COLUMNS = (
     "id",
@@ -39,19 +40,6 @@ LIST_COLUMNS = (
     "location_note",
     "notes",
     "updated_at",
-)
-# The export matches the import template first (a round trip works), then what the app worked out.
-EXPORT_COLUMNS = (
-    *TEMPLATE_COLUMNS,
-    "status",
-    "community_district",
-    "district",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "location_source",
-    "location_note",
-    "id",
 )
 
 
@@ -188,10 +176,10 @@ def count_organizations(sessions: SessionFactory, *, filters: DirectoryFilters =
 def export_frame(
     sessions: SessionFactory, *, include_contacts: bool, filters: DirectoryFilters = NO_FILTERS
 ) -> pd.DataFrame:
-    """The directory as the CSV export: template columns first, so a file can be edited and re-imported."""
+    """The directory as the CSV export (`exports.DIRECTORY`): the import template's columns first, so a file
+    can be edited and imported again, then what the app worked out. No contact columns without contacts."""
     frame = list_organizations(sessions, include_contacts=include_contacts, filters=filters)
-    frame["languages"] = frame["languages"].str.replace(", ", "; ", regex=False)
-    return frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
+    return exports.shape(frame, exports.DIRECTORY, leave_out=() if include_contacts else CONTACT_FIELDS)
 
 
 def _distinct(sessions: SessionFactory, column: Any) -> list[Any]:
