@@ -5,6 +5,8 @@ Editions and stock units live in the database (they change); these do not.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from outreach.errors import InvalidInput
@@ -78,6 +80,22 @@ def parse_language(text: str) -> str:
     )
 
 
+_CODE_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def language_names(codes: str | Iterable[str] | None, *, separator: str = ", ") -> str:
+    """Language codes as English names, in the order given: 'ar, bn' -> 'Arabic, Bangla'.
+
+    Takes one code, a list of codes, or codes separated by commas, semicolons or spaces (the directory's
+    'bn, en', the coverage reads' 'bn en'); a code the catalog does not know is kept as written, never
+    dropped. Nothing (None, '') gives ''."""
+    if codes is None or (isinstance(codes, float) and codes != codes):
+        return ""
+    parts = _CODE_SEPARATORS.split(codes) if isinstance(codes, str) else [str(code) for code in codes]
+    named = [_BY_CODE[part].english if part in _BY_CODE else part for part in (p.strip() for p in parts)]
+    return separator.join(name for name in named if name)
+
+
 @dataclass(frozen=True)
 class Material:
     code: str
@@ -98,6 +116,14 @@ def material_of(code: str) -> Material:
         return _MATERIAL_BY_CODE[code]
     except KeyError:
         raise InvalidInput(f"Unknown material {code!r}. Use one of: {', '.join(MATERIAL_CODES)}.") from None
+
+
+def material_name(code: str | None) -> str:
+    """'flyer' -> 'Flyer'; an unknown code is kept as written, nothing gives ''."""
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    material = _MATERIAL_BY_CODE.get(str(code))
+    return material.name if material else str(code)
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,28 @@ import datetime as dt
 
 import streamlit as st
 
-from outreach import audit
+from outreach import audit, exports
 from outreach.accounts.auth import STAFF
+from outreach.columns import NUMBER, WHEN
 from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_download, show_error
 
 user = require_role(*STAFF)
+TRAIL_COLUMNS = {
+    "id": Column("#", NUMBER, width="small"),
+    "at": Column("When (UTC)", WHEN, format="YYYY-MM-DD HH:mm:ss"),
+    "actor": Column("Who"),
+    "action": Column("Action"),
+    "entity": Column("What"),
+    "entity_id": Column("Record #"),
+    "before": Column("Before (JSON)", width="large"),
+    "after": Column("After (JSON)", width="large"),
+}
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -72,23 +84,9 @@ except OutreachError as error:
 st.caption(
     f"{len(rows)} entries, newest first" + (" (the limit: narrow the filters)" if len(rows) >= limit else "")
 )
-st.dataframe(
-    rows,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "id": st.column_config.NumberColumn("#", width="small"),
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-        "actor": st.column_config.TextColumn("Who"),
-        "action": st.column_config.TextColumn("Action"),
-        "entity": st.column_config.TextColumn("What"),
-        "entity_id": st.column_config.TextColumn("Record #"),
-        "before": st.column_config.TextColumn("Before (JSON)", width="large"),
-        "after": st.column_config.TextColumn("After (JSON)", width="large"),
-    },
-)
+show_table(rows, TRAIL_COLUMNS)
 csv_download(
-    rows,
+    exports.shape(rows, exports.AUDIT),
     label="Download these entries (CSV)",
     file_name=f"kyr-audit-{dt.date.today().isoformat()}.csv",
     key=state.AUDIT_EXPORT,

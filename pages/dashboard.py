@@ -3,16 +3,26 @@
 import pandas as pd
 import streamlit as st
 
+from outreach import exports
 from outreach.accounts.auth import SIGNED_IN
-from outreach.catalog import language_of
+from outreach.catalog import language_names
+from outreach.columns import LANGUAGE, MATERIAL, WHOLE
 from outreach.config import settings
 from outreach.coverage import progress
 from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_download, show_flash
 
 user = require_role(*SIGNED_IN)
+LOW_STOCK_COLUMNS = {
+    "material": Column("Material", MATERIAL),
+    "language": Column("Language", LANGUAGE),
+    "edition": Column("Edition"),
+    "available": Column("Available", WHOLE),
+    "low_stock_threshold": Column("Low-stock threshold", WHOLE),
+}
 HEATMAP = {
     "mark": "rect",
     "encoding": {
@@ -55,22 +65,22 @@ measure = (
     st.segmented_control("Show", progress.MEASURES, default="delivered", key=state.DASH_TARGET) or "delivered"
 )
 grid = progress.pivot(long, measure)
-grid.index = [language_of(code).english for code in grid.index]
+by_language = grid.reset_index(names="language")
 left, right = st.columns([3, 2])
 with left:
-    st.dataframe(grid, width="stretch")
+    show_table(
+        by_language,
+        {"language": Column("Language", LANGUAGE)} | {name: Column(name, WHOLE) for name in grid.columns},
+    )
     csv_download(
-        grid.reset_index(names="language"),
+        exports.language_by_borough(grid),
         label="Download CSV",
-        file_name=f"{measure}.csv",
+        file_name=f"units-{measure.replace(' ', '-')}-by-language-and-borough.csv",
         key="dash_download",
     )
 with right:
-    cells = (
-        grid.drop(columns="Total")
-        .reset_index(names="language")
-        .melt(id_vars="language", var_name="borough", value_name="units")
-    )
+    cells = by_language.drop(columns="Total").melt(id_vars="language", var_name="borough", value_name="units")
+    cells["language"] = cells["language"].map(language_names)
     # A plain Vega-Lite spec: the same heatmap as an Altair chart, without building and validating
     # Altair objects on every rerun.
     st.vega_lite_chart(cells, HEATMAP, width="stretch")
@@ -79,8 +89,5 @@ st.subheader("Low stock")
 if low.empty:
     st.success("Every current item is above its low-stock threshold.")
 else:
-    alerts = low.assign(language=low["language"].map(lambda code: language_of(code).english))[
-        ["material", "language", "edition", "available", "low_stock_threshold"]
-    ]
-    st.warning(f"{len(alerts)} items are at or below their low-stock threshold.", icon="📉")
-    st.dataframe(alerts, hide_index=True, width="stretch")
+    st.warning(f"{len(low)} items are at or below their low-stock threshold.", icon="📉")
+    show_table(low, LOW_STOCK_COLUMNS)

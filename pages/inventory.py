@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory
+from outreach import exports, inventory
 from outreach.accounts.auth import STAFF
 from outreach.config import settings
 from outreach.ui import inventory as inventory_ui
@@ -50,5 +50,11 @@ page = pager(state.INV_HISTORY_PAGE, filters=(kind, filters.language, filters.de
 history = load_history(url, kind, filters.language, filters.depot, page.fetch, page.offset)
 inventory_ui.history_table(
     shown_rows(history, page),
-    export=csv_export(inventory.movements, kind=kind, language=filters.language, location_id=filters.depot),
+    export=csv_export(
+        inventory.movements,
+        exports.MOVEMENTS,
+        kind=kind,
+        language=filters.language,
+        location_id=filters.depot,
+    ),
 )

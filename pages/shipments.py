@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from outreach import exports
 from outreach.accounts.auth import STAFF
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
@@ -50,7 +51,11 @@ table = shown_rows(
 shipments_ui.shipment_table(
     table,
     export=csv_export(
-        shipment_reads.shipments, status=chosen.status, borough=chosen.borough, language=chosen.language
+        shipment_reads.shipments,
+        exports.SHIPMENTS,
+        status=chosen.status,
+        borough=chosen.borough,
+        language=chosen.language,
     ),
 )
 

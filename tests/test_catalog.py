@@ -103,3 +103,31 @@ def test_district_label() -> None:
     assert catalog.district_label(312) == "BK 12"
     assert catalog.district_label(101) == "MN 01"
     assert catalog.district_label(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("codes", "names"),
+    [
+        ("ar, bn", "Arabic, Bangla"),  # the directory's list
+        ("bn; en", "Bangla, English"),
+        ("bn en", "Bangla, English"),  # the coverage reads' list
+        (["ht", "zh"], "Haitian Kreyòl, Chinese (Mandarin)"),
+        ("yi", "Yiddish"),
+        ("xx, es", "xx, Spanish"),  # an unknown code is kept, never dropped
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_language_names_turn_codes_into_english_names_in_order(codes, names) -> None:
+    assert catalog.language_names(codes) == names
+
+
+def test_language_names_with_another_separator_reads_back_as_the_same_codes() -> None:
+    written = catalog.language_names("ar, bn, ht", separator="; ")
+    assert written == "Arabic; Bangla; Haitian Kreyòl"
+    assert [catalog.parse_language(part) for part in written.split("; ")] == ["ar", "bn", "ht"]
+
+
+def test_material_name() -> None:
+    assert (catalog.material_name("flyer"), catalog.material_name("booklet")) == ("Flyer", "Booklet")
+    assert (catalog.material_name("poster"), catalog.material_name(None)) == ("poster", "")

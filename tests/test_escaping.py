@@ -29,7 +29,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from outreach import audit, inventory, organizations
+from outreach import audit, exports, inventory, organizations
 from outreach.accounts import users as accounts
 from outreach.coverage import gaps as coverage
 from outreach.coverage import inputs as coverage_data
@@ -435,24 +435,25 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote(value, shown):
 
 
 def test_every_export_defuses_the_formula_and_keeps_the_rest_as_typed(sessions, seeded):
-    exports = {
+    written = {
         "directory": organizations.export_frame(sessions, include_contacts=True),
         "restock": restock_queue.export_frame(sessions),
-        "ledger": inventory.movements(sessions, limit=None),
-        "shipments": shipment_reads.shipments(sessions, limit=None),
-        "audit": audit.history(sessions, limit=5_000),
+        # As the pages write them (outreach/exports.py).
+        "ledger": exports.shape(inventory.movements(sessions, limit=None), exports.MOVEMENTS),
+        "shipments": exports.shape(shipment_reads.shipments(sessions, limit=None), exports.SHIPMENTS),
+        "audit": exports.shape(audit.history(sessions, limit=5_000), exports.AUDIT),
         "users": accounts.user_table(sessions),
     }
     formula = PAYLOADS["formula"]
-    for name, frame in exports.items():
+    for name, frame in written.items():
         cells = _cells(csv_bytes(frame))
         assert formula not in cells, name  # never a bare formula
         assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")], name
-    directory_cells = _cells(csv_bytes(exports["directory"]))
+    directory_cells = _cells(csv_bytes(written["directory"]))
     assert "'" + formula in directory_cells and set(HTML_PAYLOADS) <= set(directory_cells)
-    assert "'" + formula in _cells(csv_bytes(exports["restock"]))  # the substitution reason
-    assert "'" + formula in _cells(csv_bytes(exports["ledger"]))  # the print run reference
-    users = _cells(csv_bytes(exports["users"]))
+    assert "'" + formula in _cells(csv_bytes(written["restock"]))  # the substitution reason
+    assert "'" + formula in _cells(csv_bytes(written["ledger"]))  # the print run reference
+    users = _cells(csv_bytes(written["users"]))
     assert PAYLOADS["script"] in users
 
 

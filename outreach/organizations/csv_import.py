@@ -1,7 +1,8 @@
 """CSV import of the directory: template, reading (encoding, delimiter), per-row checks, preview, import.
 
 1. `preview_import(sessions, data)` reads the uploaded bytes (UTF-8 with or without BOM, UTF-16 with BOM,
-   else Windows-1252/Latin-1; comma, semicolon or tab), checks the header, then every row with the same
+   else Windows-1252/Latin-1; comma, semicolon or tab), checks the header, skips comment rows (first cell
+   starting with "#", like the template's example row), then checks every row with the same
    cleaners as the form, plus duplicates (name + address + ZIP) against the directory and within the file.
    A file that cannot be read at all raises InvalidInput; a bad row only makes that row invalid, with
    every reason listed and the row number as a spreadsheet shows it (the header is row 1).
@@ -67,9 +68,33 @@ MAX_ROWS = 10_000
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
+COMMENT = "#"  # a row whose first cell starts with it is skipped: the template's example row, a note
+# The template's example row sits under the header, each value in its column, and is a comment: uploading the
+# template, or rows filled in below the example, never imports it (a separate example file would).
+TEMPLATE_EXAMPLE = {
+    "name": f"{COMMENT} Example (skipped on import): Iglesia San Juan",
+    "faith_tradition": "Catholic",
+    "address": "40-20 Junction Blvd",
+    "zip_code": "11368",
+    "borough": "Queens",
+    "languages": "Spanish; English",
+    "preferred_language": "Spanish",
+    "weekly_attendance": "300",
+    "contact_name": "Maria Lopez",
+    "contact_phone": "718-555-0134",
+    "contact_email": "maria@example.org",
+    "notes": "Open Saturdays 9-1; ask for Maria",
+}
+
+
 def template_csv() -> bytes:
-    """The header row, UTF-8 with a BOM so Excel shows every script correctly."""
-    return (",".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8-sig")
+    """The header and an example row (a comment: never imported), UTF-8 with a BOM so Excel shows every
+    script correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow([TEMPLATE_EXAMPLE[column] for column in TEMPLATE_COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 @dataclass
@@ -81,6 +106,7 @@ class ImportPreview:
     record_rows: list[int]  # their row numbers
     ignored_columns: list[str] = field(default_factory=list)
     already_located: int = 0  # valid rows whose address is already in the geocode cache
+    comment_rows: int = 0  # rows skipped because their first cell starts with COMMENT (the example row)
 
     @property
     def valid_count(self) -> int:
@@ -207,10 +233,14 @@ def preview_import(sessions: SessionFactory, data: bytes) -> ImportPreview:
     existing = _existing(sessions)
     seen: dict[tuple[str, str], int] = {}
     lines, records, record_rows = [], [], []
+    comments = 0
     for position, values in enumerate(table):
         row = position + 2
         if not any(value.strip() for value in values):
             continue  # blank lines in spreadsheets are noise, not errors
+        if values[0].lstrip().startswith(COMMENT):
+            comments += 1
+            continue
         problems: list[str] = []
         if len(values) > len(header):
             problems.append(
@@ -256,7 +286,7 @@ def preview_import(sessions: SessionFactory, data: bytes) -> ImportPreview:
     keys = [cache_key(r.get("address"), r.get("zip_code")) for r in records]
     located = cached_entries(sessions, keys)
     already = sum(key in located for key in keys)
-    return ImportPreview(encoding, delimiter, frame, records, record_rows, ignored, already)
+    return ImportPreview(encoding, delimiter, frame, records, record_rows, ignored, already, comments)
 
 
 def import_organizations(

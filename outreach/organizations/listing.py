@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
+from outreach import exports
 from outreach.catalog import borough_of, district_label, language_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import InvalidInput
@@ -180,10 +181,10 @@ def count_organizations(sessions: SessionFactory, *, filters: DirectoryFilters =
 def export_frame(
     sessions: SessionFactory, *, include_contacts: bool, filters: DirectoryFilters = NO_FILTERS
 ) -> pd.DataFrame:
-    """The directory as the CSV export: template columns first, so a file can be edited and re-imported."""
+    """The directory as the CSV export (`exports.DIRECTORY`): the import template's columns first, so a file
+    can be edited and imported again, then what the app worked out. No contact columns without contacts."""
     frame = list_organizations(sessions, include_contacts=include_contacts, filters=filters)
-    frame["languages"] = frame["languages"].str.replace(", ", "; ", regex=False)
-    return frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
+    return exports.shape(frame, exports.DIRECTORY, leave_out=() if include_contacts else CONTACT_FIELDS)
 
 
 def _distinct(sessions: SessionFactory, column: Any) -> list[Any]:

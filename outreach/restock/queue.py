@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
+from outreach import exports
 from outreach.catalog import material_of
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.inventory.reads import ITEM_COLUMNS
@@ -316,8 +317,8 @@ def organization_requests(sessions: SessionFactory, organization_id: int, *, lim
 
 
 def export_frame(sessions: SessionFactory, filters: QueueFilters = QueueFilters()) -> pd.DataFrame:
-    """One row per request line for spreadsheets: every request `queue` would list with the same filters
-    (all pages), in one query. Contacts are left out."""
+    """One row per request line for spreadsheets (`exports.REQUESTS`): every request `queue` would list with
+    the same filters (all pages), in one query. Contacts are left out."""
     statement = _where(
         select(
             RestockRequest.reference,
@@ -339,7 +340,7 @@ def export_frame(sessions: SessionFactory, filters: QueueFilters = QueueFilters(
         filters,
     )
     frame = read_frame(sessions, statement)
-    pack_sizes = frame["material"].map(lambda code: material_of(code).pack_size)
-    units_approved = frame["packs_approved"].fillna(0).astype(int) * pack_sizes.astype(int)
-    frame.insert(frame.columns.get_loc("packs_shipped") + 1, "units_approved", units_approved)
-    return frame
+    pack_sizes = frame["material"].map(lambda code: material_of(code).pack_size).astype("Int64")
+    # Empty until the line is approved, as packs_approved is.
+    frame["units_approved"] = pd.to_numeric(frame["packs_approved"]).astype("Int64") * pack_sizes
+    return exports.shape(frame, exports.REQUESTS)

@@ -10,16 +10,36 @@ from dataclasses import dataclass
 import streamlit as st
 
 from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.columns import DECIMAL, FLAG, LANGUAGE, LANGUAGES, WHOLE
 from outreach.coverage import gaps, need
 from outreach.coverage import inputs as coverage_data
 from outreach.coverage import view as coverage_view
 from outreach.coverage.view import CoverageView
 from outreach.ui import state
 from outreach.ui.paging import pager, total_caption
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes
 
 ALL = "all"
 METRIC_NAMES = {"coverage": "Coverage", "gap": "Gap", "deserts": "Deserts"}
+RANKING_COLUMNS = {
+    "area_label": Column("Area"),
+    "language": Column("Language", LANGUAGE),
+    "lep_speakers": Column("LEP speakers", WHOLE, help="Residents with limited English who speak it (ACS)"),
+    "delivered": Column("Delivered", WHOLE),
+    "in_transit": Column("In transit", WHOLE),
+    "coverage_per_1000": Column("Per 1,000 LEP", DECIMAL, help="Units delivered per 1,000 LEP speakers"),
+    "fair_share": Column("Fair share", WHOLE),
+    "gap": Column("Gap", WHOLE, help="Fair share minus delivered: positive means behind"),
+    "active_organizations": Column("Active orgs", WHOLE),
+    "desert": Column("Desert", FLAG),
+}
+NOT_ON_MAP_COLUMNS = {
+    "name": Column("Organization"),
+    "borough": Column("Borough"),
+    "district": Column("District"),
+    "languages": Column("Languages", LANGUAGES),
+}
 
 
 @dataclass(frozen=True)
@@ -98,13 +118,9 @@ def ranking(view: CoverageView, choice: Choice, *, min_lep: int) -> None:
         )
     rows = coverage_view.ranked(view.table, metric=choice.metric)
     page = pager(state.COV_TABLE_PAGE, filters=(choice.level, choice.language, choice.metric))
-    st.dataframe(
-        rows.iloc[page.offset : page.offset + page.size]
-        .style.format(na_rep=gaps.NO_DATA, precision=0, thousands=",")
-        .format({"Per 1,000 LEP": "{:,.1f}"}, na_rep=gaps.NO_DATA),
-        hide_index=True,
-        width="stretch",
-        height=520,
+    # A missing figure means the language has no LEP figure there (English): it says so.
+    show_table(
+        rows.iloc[page.offset : page.offset + page.size], RANKING_COLUMNS, height=520, empty=gaps.NO_DATA
     )
     st.caption(total_caption(page, len(rows), noun="Rows"))
     st.download_button(
@@ -137,7 +153,7 @@ def not_on_map(view: CoverageView) -> None:
     with st.expander(f"Not on map ({view.not_on_map:,})"):
         if view.not_on_map > coverage_view.NOT_ON_MAP_SHOWN:
             st.caption(f"The first {coverage_view.NOT_ON_MAP_SHOWN}; the directory lists them all.")
-        st.dataframe(view.not_on_map_listed, hide_index=True, width="stretch")
+        show_table(view.not_on_map_listed, NOT_ON_MAP_COLUMNS)
 
 
 def about_figures(*, min_lep: int) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from outreach import audit, organizations
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label
+from outreach.columns import WHEN
 from outreach.config import settings
 from outreach.coverage.maps import NYC_CENTER
 from outreach.db import SessionFactory
@@ -20,6 +21,7 @@ from outreach.organizations.fields import clean_name
 from outreach.organizations.geocoding import make_geocoder
 from outreach.ui import pickers, state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, run_write, show_error
 
 FORM_KEYS = {
@@ -35,6 +37,13 @@ FORM_KEYS = {
     "contact_phone": state.DIR_EDIT_CONTACT_PHONE,
     "contact_email": state.DIR_EDIT_CONTACT_EMAIL,
     "notes": state.DIR_EDIT_NOTES,
+}
+HISTORY_COLUMNS = {
+    "at": Column("When (UTC)", WHEN),
+    "actor": Column("Who"),
+    "action": Column("Action"),
+    "before": Column("Before (JSON)", width="large"),
+    "after": Column("After (JSON)", width="large"),
 }
 TEXT_FIELDS = (
     "name",
@@ -268,12 +277,7 @@ def status_panel(sessions: SessionFactory, organization: Organization, *, actor:
 def history_panel(sessions: SessionFactory, organization: Organization) -> None:
     with st.expander("History of this record"):
         history = audit.history(sessions, entity="organization", entity_id=organization.id, limit=100)
-        st.dataframe(
-            history[["at", "actor", "action", "before", "after"]],
-            hide_index=True,
-            width="stretch",
-            key=state.DIR_HISTORY,
-        )
+        show_table(history, HISTORY_COLUMNS, key=state.DIR_HISTORY)
 
 
 def show_edit(sessions: SessionFactory, url: str, *, actor: str) -> None:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
+from outreach.columns import LANGUAGES, NUMBER
 from outreach.db import SessionFactory
 from outreach.errors import OutreachError
 from outreach.organizations import csv_import
 from outreach.organizations.geocoding import make_geocoder
 from outreach.ui import state
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, run_write, show_error
+
+ROW = Column(
+    "Row", NUMBER, help="The row number as a spreadsheet shows it (the header is row 1)", width="small"
+)
+INVALID_COLUMNS = {"row": ROW, "name": Column("Name"), "problems": Column("What to fix")}
+VALID_COLUMNS = {
+    "row": ROW,
+    "name": Column("Name"),
+    "address": Column("Address"),
+    "zip_code": Column("ZIP"),
+    "languages": Column("Languages", LANGUAGES),
+}
 
 
 def show_import(sessions: SessionFactory, *, actor: str) -> None:
@@ -23,7 +37,8 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
     st.caption(
         "One row per organization. Required: name, address, zip_code, languages (codes like `es; bn` or names "
         "like `Spanish, বাংলা`). Comma- or semicolon-separated; UTF-8 or Latin-1. Rows with a problem are listed "
-        "with the reason and are not imported; the others are imported together, or not at all."
+        "with the reason and are not imported; the others are imported together, or not at all. A row whose "
+        "first cell starts with `#`, like the template's example row, is skipped."
     )
     upload = st.file_uploader("CSV file", type=["csv", "txt"], key=state.DIR_IMPORT_FILE)
     if upload is None:
@@ -36,10 +51,11 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
     st.caption(
         f"Read as {preview.encoding}, {csv_import.DELIMITERS[preview.delimiter]}-separated. "
         + (
-            f"Ignored columns: {escape_markdown(', '.join(preview.ignored_columns))}."
+            f"Ignored columns: {escape_markdown(', '.join(preview.ignored_columns))}. "
             if preview.ignored_columns
             else ""
         )
+        + (f"Skipped {preview.comment_rows:,} row(s) starting with #." if preview.comment_rows else "")
     )
     valid, invalid = st.columns(2)
     valid.metric("Valid rows", preview.valid_count)
@@ -50,18 +66,8 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
             "import): they will not be looked up again."
         )
     if len(preview.invalid):
-        st.dataframe(
-            preview.invalid[["row", "name", "problems"]],
-            hide_index=True,
-            width="stretch",
-            key=state.DIR_IMPORT_INVALID,
-        )
-    st.dataframe(
-        preview.rows[preview.rows["valid"]].drop(columns=["valid", "problems"]),
-        hide_index=True,
-        width="stretch",
-        key=state.DIR_IMPORT_VALID,
-    )
+        show_table(preview.invalid, INVALID_COLUMNS, key=state.DIR_IMPORT_INVALID)
+    show_table(preview.rows[preview.rows["valid"]], VALID_COLUMNS, key=state.DIR_IMPORT_VALID)
     with st.form(state.DIR_IMPORT_FORM):
         go = st.form_submit_button(
             f"Import {preview.valid_count} valid row(s)",

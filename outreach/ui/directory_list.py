@@ -14,30 +14,34 @@ import streamlit as st
 
 from outreach import organizations
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label
+from outreach.columns import LANGUAGES, WHOLE, WORDS
 from outreach.db import SessionFactory
 from outreach.organizations import DirectoryFilters
 from outreach.ui import state
 from outreach.ui.paging import pager
 from outreach.ui.pickers import language_label
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes
 
-COLUMN_LABELS = {
-    "name": "Name",
-    "faith_tradition": "Tradition",
-    "address": "Address",
-    "zip_code": "ZIP",
-    "borough": "Borough",
-    "district": "District",
-    "languages": "Languages",
-    "status": "Status",
-    "location_precision": "Precision",
-    "location_source": "Located by",
-    "location_note": "Location note",
+LOCATION_SOURCES = {"geocoded": "Address lookup", "zip_centroid": "ZIP centre", "manual": "Pin set by hand"}
+LIST_COLUMNS = {
+    "name": Column("Name"),
+    "faith_tradition": Column("Tradition"),
+    "address": Column("Address"),
+    "zip_code": Column("ZIP"),
+    "borough": Column("Borough"),
+    "district": Column("District"),
+    "languages": Column("Languages", LANGUAGES),
+    "weekly_attendance": Column("Weekly attendance", WHOLE),
+    "status": Column("Status", WORDS),
+    "location_precision": Column("Precision", WORDS),
+    "location_source": Column("Located by", LOCATION_SOURCES),
+    "location_note": Column("Location note"),
     # Contact details are for coordinators and admins only: the page's role guard lets only them in.
-    "contact_name": "Contact",
-    "contact_phone": "Phone",
-    "contact_email": "E-mail",
+    "contact_name": Column("Contact"),
+    "contact_phone": Column("Phone"),
+    "contact_email": Column("E-mail"),
 }
 
 
@@ -86,13 +90,7 @@ def show_list(sessions: SessionFactory, url: str, filters: DirectoryFilters, tot
     else:
         st.caption(f"Rows {page.offset + 1:,}–{page.offset + len(frame):,} of {total:,} organization(s).")
     # Plain text columns: st.dataframe shows "<b>" as the five characters, never as markup.
-    st.dataframe(
-        frame[list(COLUMN_LABELS)],
-        hide_index=True,
-        width="stretch",
-        key=state.DIR_TABLE,
-        column_config=COLUMN_LABELS,
-    )
+    show_table(frame, LIST_COLUMNS, key=state.DIR_TABLE)
     st.download_button(
         f"Download all {total:,} matching organizations (CSV)",
         # A callable: the whole filtered set is read only when the button is pressed, not on every rerun.

@@ -15,8 +15,15 @@ from outreach.coverage import maps
 from outreach.organizations import DirectoryFilters
 from outreach.ui import state
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 
 MAP_HEIGHT = 560
+NOT_ON_MAP_COLUMNS = {
+    "name": Column("Name"),
+    "address": Column("Address"),
+    "zip_code": Column("ZIP"),
+    "location_note": Column("Why not on the map"),
+}
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -38,9 +45,4 @@ def show_map(url: str, filters: DirectoryFilters, total: int) -> None:
         st.caption(
             f"{len(missing)} organization(s) are not on the map (no location, or outside New York City):"
         )
-        st.dataframe(
-            missing[["name", "address", "zip_code", "location_note"]],
-            hide_index=True,
-            width="stretch",
-            key=state.DIR_NOT_ON_MAP,
-        )
+        show_table(missing, NOT_ON_MAP_COLUMNS, key=state.DIR_NOT_ON_MAP)

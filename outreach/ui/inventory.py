@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from outreach import inventory
-from outreach.catalog import MATERIAL_CODES, MOVEMENT_KINDS_LABELS, language_of
+from outreach import exports, inventory
+from outreach.catalog import MATERIAL_CODES, MOVEMENT_KINDS_LABELS
+from outreach.columns import FLAG, LANGUAGE, MATERIAL, NUMBER, WHEN, WHOLE, WORDS
 from outreach.quantities import parse_quantity, parse_signed_quantity
 from outreach.ui import state
 from outreach.ui.pickers import pick, pick_language, unit_labels
 from outreach.ui.resources import get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_download, escape_markdown, quantity_input, run_write, section_choice
 
 SECTIONS = {
@@ -28,18 +30,32 @@ SECTIONS = {
     "transfer": "Transfer",
     "threshold": "Low-stock threshold",
 }
-STOCK_COLUMNS = [
-    "unit_id",
-    "language",
-    "material",
-    "edition",
-    "edition_status",
-    "on_hand",
-    "reserved",
-    "available",
-    "low_stock_threshold",
-    "low",
-]
+STOCK_COLUMNS = {
+    "unit_id": Column("Item #", NUMBER, width="small"),
+    "language": Column("Language", LANGUAGE),
+    "material": Column("Material", MATERIAL),
+    "edition": Column("Edition"),
+    "edition_status": Column("Edition status", WORDS),
+    "on_hand": Column("On hand", WHOLE, help="Units on the shelf"),
+    "reserved": Column("Reserved", WHOLE, help="Units held for approved restock requests"),
+    "available": Column("Available", WHOLE, help="On hand minus reserved"),
+    "low_stock_threshold": Column("Low-stock threshold", WHOLE, help="Warn when available falls to it"),
+    "low": Column("Low stock", FLAG),
+}
+HISTORY_COLUMNS = {
+    "id": Column("#", NUMBER, width="small"),
+    "created_at": Column("When (UTC)", WHEN),
+    "kind": Column("Kind", MOVEMENT_KINDS_LABELS),
+    "material": Column("Material", MATERIAL),
+    "language": Column("Language", LANGUAGE),
+    "edition": Column("Edition"),
+    "depot": Column("Depot"),
+    "quantity": Column("Units", WHOLE, help="Positive into the depot, negative out of it"),
+    "reason": Column("Reason"),
+    "reference": Column("Reference"),
+    "shipment_id": Column("Shipment #", NUMBER),
+    "actor": Column("By"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,18 +86,13 @@ def stock_filters(depots: dict[int, str]) -> StockFilters:
 
 def stock_table(levels: pd.DataFrame) -> None:
     """Stock per item (at the chosen depot, or summed over depots), with its CSV."""
-    shown = levels.assign(language=levels["language"].map(lambda code: language_of(code).english))
-    st.dataframe(
-        shown[STOCK_COLUMNS],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "unit_id": st.column_config.NumberColumn("Item #"),
-            "low": st.column_config.CheckboxColumn("Low stock"),
-            "available": st.column_config.NumberColumn("Available", help="On hand minus reserved"),
-        },
+    show_table(levels, STOCK_COLUMNS)
+    csv_download(
+        exports.shape(levels, exports.STOCK),
+        label="Download stock CSV",
+        file_name="stock.csv",
+        key="inv_download_stock",
     )
-    csv_download(shown, label="Download stock CSV", file_name="stock.csv", key="inv_download_stock")
 
 
 def chosen_section() -> str:
@@ -269,7 +280,7 @@ def history_kind() -> str | None:
 
 def history_table(history: pd.DataFrame, *, export: Callable[[], bytes]) -> None:
     """One page of the ledger; the download is the whole filtered ledger, built only when pressed."""
-    st.dataframe(history, hide_index=True, width="stretch")
+    show_table(history, HISTORY_COLUMNS)
     st.download_button(
         "Download history CSV (every page)",
         data=export,

@@ -12,31 +12,34 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from outreach import exports
 from outreach.catalog import LANGUAGE_CODES, language_of, material_of
+from outreach.columns import NUMBER, WHOLE
 from outreach.coverage import allocation
 from outreach.ui import state
 from outreach.ui.paging import pager, total_caption
 from outreach.ui.resources import get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes, run_write
 
 # English has no figure of limited-English speakers: there is no gap to plan against.
 LANGUAGES_WITH_NEED = [code for code in LANGUAGE_CODES if code != "en"]
 AREA_COLUMNS = {
-    "area_label": "District",
-    "gap": "Gap",
-    "already_coming": "On the way",
-    "need_units": "Still needed",
-    "organizations": "Active orgs",
-    "units": "Suggested",
-    "note": "Note",
+    "area_label": Column("District"),
+    "gap": Column("Gap", WHOLE, help="Fair share minus delivered, in units"),
+    "already_coming": Column("On the way", WHOLE, help="Units in draft, packed or shipped shipments"),
+    "need_units": Column("Still needed", WHOLE),
+    "organizations": Column("Active orgs", WHOLE),
+    "units": Column("Suggested", WHOLE),
+    "note": Column("Note"),
 }
 LINE_COLUMNS = {
-    "area_label": "District",
-    "organization_id": "Org #",
-    "organization": "Organization",
-    "cap_packs": "Usual size (packs)",
-    "packs": "Packs",
-    "units": "Units",
+    "area_label": Column("District"),
+    "organization_id": Column("Org #", NUMBER, width="small"),
+    "organization": Column("Organization"),
+    "cap_packs": Column("Usual size (packs)", WHOLE),
+    "packs": Column("Packs", WHOLE),
+    "units": Column("Units", WHOLE),
 }
 
 
@@ -112,15 +115,7 @@ def plan_tables(plan: allocation.Plan, *, filters: tuple[Any, ...]) -> None:
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Districts behind their fair share")
-        st.dataframe(
-            plan.areas.drop(columns=["area"]).rename(columns=AREA_COLUMNS),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Gap": st.column_config.NumberColumn(format="%.0f"),
-                "Still needed": st.column_config.NumberColumn(format="%.0f"),
-            },
-        )
+        show_table(plan.areas, AREA_COLUMNS)
     with right:
         st.subheader("Suggested shipments")
         if plan.lines.empty:
@@ -129,13 +124,14 @@ def plan_tables(plan: allocation.Plan, *, filters: tuple[Any, ...]) -> None:
                 "language, or there is no free stock."
             )
             return
-        lines = plan.lines.drop(columns=["area"]).rename(columns=LINE_COLUMNS)
+        lines = plan.lines
         page = pager(state.PLAN_LINES_PAGE, filters=filters)
-        st.dataframe(lines.iloc[page.offset : page.offset + page.size], hide_index=True, width="stretch")
+        show_table(lines.iloc[page.offset : page.offset + page.size], LINE_COLUMNS)
         st.caption(total_caption(page, len(lines), noun="Organizations"))
         st.download_button(
             "Download plan (CSV, every line)",
-            data=csv_bytes(lines),  # one line per organization at most: cheap to build up front
+            # One line per organization at most: cheap to build up front.
+            data=csv_bytes(exports.shape(lines, exports.PLAN)),
             file_name="allocation_plan.csv",
             mime="text/csv",
             key=state.PLAN_EXPORT,

@@ -12,6 +12,7 @@ import streamlit as st
 
 from outreach import organizations
 from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
+from outreach.columns import NUMBER, WHEN, WHOLE
 from outreach.config import settings
 from outreach.db import SessionFactory
 from outreach.restock import links as restock_links
@@ -21,7 +22,16 @@ from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
 from outreach.ui.restock_form import wanted_lines
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, quantity_input, run_write
+
+LINK_COLUMNS = {
+    "organization_id": Column("Org #", NUMBER, width="small"),
+    "name": Column("Organization"),
+    "borough": Column("Borough"),
+    "active_since": Column("Live link since (UTC)", WHEN, help="Empty: no live link (revoked)"),
+    "retired_links": Column("Retired links", WHOLE, help="Links rotated or revoked"),
+}
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -160,7 +170,7 @@ def show_links(sessions: SessionFactory, *, actor: str) -> None:
     if fresh and fresh["organization_id"] == organization_id:
         show_new_link(sessions, organization_id, fresh["token"])
     with st.expander("All organizations' links"):
-        st.dataframe(cached_links(), hide_index=True, width="stretch")
+        show_table(cached_links(), LINK_COLUMNS)
 
 
 def show_new_link(sessions: SessionFactory, organization_id: int, token: str) -> None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from outreach.catalog import BOROUGH_NAMES, SHIPMENT_STATUS_LABELS, language_of, material_of
+from outreach.catalog import BOROUGH_NAMES, SHIPMENT_STATUS_LABELS, material_of
+from outreach.columns import LANGUAGE, MATERIAL, NUMBER, WHEN, WHOLE
 from outreach.models import SHIPMENT_STATUSES
 from outreach.quantities import MAX_QUANTITY, parse_quantity
 from outreach.shipments import steps as shipments
@@ -28,6 +29,7 @@ from outreach.ui.pickers import (
     unit_labels,
 )
 from outreach.ui.resources import get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import quantity_input, run_write
 
 LINE_SLOTS = 4
@@ -38,6 +40,30 @@ STEP_RESULT = {
     "ship": "is on its way",
     "deliver": "reached its organization",
     "cancel": "will not go out",
+}
+SHIPMENT_COLUMNS = {
+    "shipment_id": Column("Shipment #", NUMBER, width="small"),
+    "status": Column("Status", SHIPMENT_STATUS_LABELS),
+    "organization": Column("Organization"),
+    "borough": Column("Borough"),
+    "depot": Column("From depot"),
+    "units": Column("Units", WHOLE),
+    "lines": Column("Items", WHOLE, help="Lines on the shipment: one per item"),
+    "request_id": Column("Request #", NUMBER),
+    "created_at": Column("Created (UTC)", WHEN),
+    "shipped_at": Column("Shipped (UTC)", WHEN),
+    "delivered_at": Column("Delivered (UTC)", WHEN),
+    "created_by": Column("Created by"),
+    "note": Column("Note"),
+    "cancel_reason": Column("Why cancelled"),
+}
+LINE_COLUMNS = {
+    "unit_id": Column("Item #", NUMBER, width="small"),
+    "material": Column("Material", MATERIAL),
+    "language": Column("Language", LANGUAGE),
+    "edition": Column("Edition"),
+    "quantity": Column("Units", WHOLE),
+    "reserved_quantity": Column("Of which reserved", WHOLE, help="Units held for the restock request"),
 }
 STEPS: dict[str, Callable[..., None]] = {
     "pack": shipments.pack_shipment,
@@ -152,15 +178,7 @@ def filters() -> ShipmentFilters:
 
 def shipment_table(table: pd.DataFrame, *, export: Callable[[], bytes]) -> None:
     """One page of shipments; the download is every matching shipment, built only when pressed."""
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "shipment_id": st.column_config.NumberColumn("Shipment #"),
-            "request_id": st.column_config.NumberColumn("Request #"),
-        },
-    )
+    show_table(table, SHIPMENT_COLUMNS)
     st.download_button(
         "Download shipments CSV (every page)",
         data=export,
@@ -188,8 +206,7 @@ def choose_open_shipment(table: pd.DataFrame) -> int | None:
 
 def next_step(shipment_id: int, status: str, lines: pd.DataFrame, *, actor: str) -> None:
     """The shipment's lines and documents, and the form for its next step (or cancelling it)."""
-    shown = lines.assign(language=lines["language"].map(lambda code: language_of(code).english))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(lines, LINE_COLUMNS)
     shipment_document_buttons(shipment_id)
     with st.form(state.SHIP_ACTION_FORM):
         action = st.radio(

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from outreach import inventory
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, language_of
+from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language_of
+from outreach.columns import LANGUAGE, LANGUAGES, MATERIAL, NUMBER, WHEN, WHOLE, WORDS
 from outreach.config import settings
 from outreach.db import SessionFactory
 from outreach.models import REQUEST_STATUSES
@@ -22,22 +23,42 @@ from outreach.ui import state
 from outreach.ui.paging import pager
 from outreach.ui.pickers import depot_labels, unit_frame
 from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes, escape_markdown, quantity_input, run_write
 
 AGES = {0: "Any age", 2: "Waiting 2+ days", 7: "Waiting 7+ days", 14: "Waiting 14+ days"}
 CLOSE_ACTIONS = {"reject": "Reject (we decline)", "cancel": "Cancel (no longer needed)"}
-LINE_COLUMNS = [
-    "material",
-    "language",
-    "edition",
-    "packs_requested",
-    "packs_approved",
-    "packs_shipped",
-    "pack_size",
-    "reason",
-    "substituted_from_material",
-    "substituted_from_language",
-]
+QUEUE_COLUMNS = {
+    "reference": Column("Reference"),
+    "status": Column("Status", WORDS),
+    "organization": Column("Organization"),
+    "borough": Column("Borough"),
+    "channel": Column("Came by", {"link": "Private link", "phone": "Phone"}),
+    "languages": Column("Languages", LANGUAGES),
+    "packs_requested": Column("Packs asked", WHOLE),
+    "packs_approved": Column("Packs approved", WHOLE),
+    "packs_shipped": Column("Packs shipped", WHOLE),
+    "created_at": Column("Received (UTC)", WHEN),
+    "age_days": Column("Days waiting", WHOLE),
+    "claimed_by": Column("Claimed by"),
+    "depot": Column("Depot"),
+    "shipment_id": Column("Shipment #", NUMBER),
+    "shipment_status": Column("Shipment", SHIPMENT_STATUS_LABELS),
+    "decided_by": Column("Decided by"),
+    "decision_reason": Column("Decision reason"),
+}
+LINE_COLUMNS = {
+    "material": Column("Material", MATERIAL),
+    "language": Column("Language", LANGUAGE),
+    "edition": Column("Edition"),
+    "packs_requested": Column("Packs asked", WHOLE),
+    "packs_approved": Column("Packs approved", WHOLE),
+    "packs_shipped": Column("Packs shipped", WHOLE),
+    "pack_size": Column("Units per pack", WHOLE),
+    "reason": Column("Reason"),
+    "substituted_from_material": Column("Replaces material", MATERIAL),
+    "substituted_from_language": Column("Replaces language", LANGUAGE),
+}
 
 
 # Keyed by the database URL, the filters and the page; run_write clears them all.
@@ -109,7 +130,7 @@ def show_queue(sessions: SessionFactory, *, actor: str, is_admin: bool) -> None:
         )
     elif total:
         st.caption(f"No request on this page; {total:,} match these filters. Go back to page 1.")
-    st.dataframe(frame.drop(columns=["request_id", "organization_id"]), hide_index=True, width="stretch")
+    show_table(frame, QUEUE_COLUMNS)
     st.download_button(
         f"Download all {total:,} matching requests (CSV)",
         data=lambda: export_csv(sessions, filters),
@@ -155,7 +176,7 @@ def show_request(sessions: SessionFactory, request_id: int, *, actor: str, is_ad
         st.text(f"Note: {detail.note}")  # st.text: shown exactly as typed, never as markup
     if detail.decision_reason:
         st.text(f"Decision by {detail.decided_by}: {detail.decision_reason}")
-    st.dataframe(lines[LINE_COLUMNS], hide_index=True, width="stretch")
+    show_table(lines, LINE_COLUMNS)
     show_claim(sessions, detail, actor=actor, is_admin=is_admin)
     if detail.shipment_id:
         st.info(
@@ -215,7 +236,11 @@ def show_approve(sessions: SessionFactory, detail: RequestDetail, lines: pd.Data
     available = cached_available(database_url, tuple(int(unit_id) for unit_id in lines["unit_id"]))
     if not available.empty:
         st.caption("Units available now (on hand minus reserved), per depot:")
-        st.dataframe(available, width="stretch")
+        per_depot = available.reset_index(names="item")
+        show_table(
+            per_depot,
+            {"item": Column("Item")} | {depot: Column(str(depot), WHOLE) for depot in per_depot.columns[1:]},
+        )
     depot_names = depot_labels()
     if not depot_names:
         st.info("There is no depot to reserve stock at. Add one on the Inventory page first.")

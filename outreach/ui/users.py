@@ -13,10 +13,12 @@ import streamlit as st
 from outreach.accounts import sso as identity
 from outreach.accounts import users as accounts
 from outreach.accounts.auth import ROLES
+from outreach.columns import FLAG, NUMBER, WHEN, WHOLE, WORDS
 from outreach.errors import InvalidInput
 from outreach.ui import oidc, state
 from outreach.ui.pickers import pick
 from outreach.ui.resources import get_sessions
+from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, run_write, section_choice, show_error
 
 SECTIONS = {"manage": "Change a user", "add": "Add a user", "sso": "Single sign-on"}
@@ -29,21 +31,30 @@ ACTIONS = {
 }
 
 
+USER_COLUMNS = {
+    "id": Column("#", NUMBER, width="small"),
+    "username": Column("Username"),
+    "display_name": Column("Name"),
+    "email": Column("E-mail"),
+    "role": Column("Role", WORDS),
+    "active": Column("Active", FLAG),
+    "sign_in": Column("Signs in with", WORDS),
+    "failed_attempts": Column("Failed sign-ins", WHOLE),
+    "locked_until": Column("Locked until (UTC)", WHEN),
+    "last_login_at": Column("Last sign-in (UTC)", WHEN),
+    "created_at": Column("Created (UTC)", WHEN),
+}
+MAPPING_COLUMNS = {
+    "id": Column("#", NUMBER, width="small"),
+    "pattern": Column("Address or @domain"),
+    "role": Column("Role", WORDS),
+    "created_by": Column("Added by"),
+    "created_at": Column("Added (UTC)", WHEN),
+}
+
+
 def user_table(people: pd.DataFrame) -> None:
-    st.dataframe(
-        people,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": st.column_config.NumberColumn("#", width="small"),
-            "active": st.column_config.CheckboxColumn("Active"),
-            "sign_in": st.column_config.TextColumn("Signs in with"),
-            "failed_attempts": st.column_config.NumberColumn("Failed sign-ins"),
-            "locked_until": st.column_config.DatetimeColumn("Locked until (UTC)"),
-            "last_login_at": st.column_config.DatetimeColumn("Last sign-in (UTC)"),
-            "created_at": st.column_config.DatetimeColumn("Created (UTC)"),
-        },
-    )
+    show_table(people, USER_COLUMNS)
 
 
 def chosen_section() -> str:
@@ -159,7 +170,7 @@ def single_sign_on(mappings: pd.DataFrame, *, actor: str) -> None:
         "belongs to an account signs in to that account. Removing a mapping does not remove accounts made "
         "through it: deactivate those above."
     )
-    st.dataframe(mappings, hide_index=True, width="stretch")
+    show_table(mappings, MAPPING_COLUMNS)
     with st.form(state.USERS_MAP_FORM):
         pattern = st.text_input(
             "E-mail address or @domain",

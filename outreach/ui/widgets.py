@@ -10,7 +10,9 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
+from outreach import exports
 from outreach.errors import OutreachError
+from outreach.exports import Export
 from outreach.ui import state
 from outreach.ui.resources import get_sessions, invalidate_reads
 
@@ -121,10 +123,10 @@ def csv_download(frame: pd.DataFrame, *, label: str, file_name: str, key: str) -
     st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
-def csv_export(read: Callable[..., pd.DataFrame], **filters: Any) -> Callable[[], bytes]:
-    """A download button's `data`: every row `read` finds with these filters (all pages, `limit=None`), as
-    CSV, read only when the button is pressed (not on every rerun)."""
-    return lambda: csv_bytes(read(get_sessions(), limit=None, **filters))
+def csv_export(read: Callable[..., pd.DataFrame], export: Export, **filters: Any) -> Callable[[], bytes]:
+    """A download button's `data`: every row `read` finds with these filters (all pages, `limit=None`), in the
+    export's documented columns (docs/exports.md), as CSV, read only when the button is pressed."""
+    return lambda: csv_bytes(exports.shape(read(get_sessions(), limit=None, **filters), export))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

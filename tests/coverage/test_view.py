@@ -63,7 +63,7 @@ def test_one_language_shows_its_areas_and_its_active_organizations_only(sessions
     assert (shown.on_map, shown.not_on_map) == (1, 1)  # the paused one is neither
     assert _marker_names(shown.map_html) == ["Jamaica Masjid"]
     assert shown.not_on_map_listed.to_dict("records") == [
-        {"name": "Pinless Mosque", "borough": "Brooklyn", "district": 404, "languages": "bn"}
+        {"name": "Pinless Mosque", "borough": "Brooklyn", "district": "QN 04", "languages": "bn"}
     ]
 
 
@@ -89,22 +89,23 @@ def test_organizations_in_no_area_are_counted_apart(sessions, ref, campaign):
     assert set(by_borough.table["area"]) == {"Manhattan", "Bronx", "Brooklyn", "Queens", "Staten Island"}
 
 
-def test_ranked_rows_have_display_names_and_deserts_list_only_deserts(sessions, campaign):
+def test_ranked_rows_are_the_gap_table_and_deserts_list_only_deserts(sessions, campaign):
     table = build(sessions, metric="deserts").table
     everything = view.ranked(table, metric="gap")
-    assert list(everything.columns) == list(view.DISPLAY_COLUMNS.values())
-    assert len(everything) == len(table) and set(everything["Language"]) == {"Bangla"}
+    assert everything.equals(table.reset_index(drop=True))  # every area and language, largest gap first
     deserts = view.ranked(table, metric="deserts")
     assert len(deserts) == int(table["desert"].sum()) > 0
-    assert deserts["Desert"].all()
-    assert not deserts["Area"].str.startswith("QN 12").any()  # Jamaica Masjid serves it
-    assert list(deserts["LEP speakers"]) == sorted(deserts["LEP speakers"], reverse=True)
+    assert deserts["desert"].all()
+    assert not deserts["area_label"].str.startswith("QN 12").any()  # Jamaica Masjid serves it
+    assert list(deserts["lep_speakers"]) == sorted(deserts["lep_speakers"], reverse=True)
 
 
-def test_the_export_spells_out_missing_figures(sessions, campaign):
-    english = build(sessions, language="en").table
-    export = view.export_frame(view.ranked(english, metric="gap"))
-    assert set(export["LEP speakers"]) == {"no data"} and set(export["Gap"]) == {"no data"}
+def test_the_export_writes_figures_as_numbers_and_leaves_missing_ones_empty(sessions, campaign):
+    english = view.export_frame(view.ranked(build(sessions, language="en").table, metric="gap"))
+    assert english["lep_speakers"].isna().all() and english["gap"].isna().all()  # English has no LEP figure
+    assert set(english["language"]) == {"English"}
     bangla = view.export_frame(view.ranked(build(sessions).table, metric="gap"))
-    row = bangla[bangla["Area"].str.startswith("QN 12")].iloc[0]
-    assert row["Delivered"] == 200 and row["Per 1,000 LEP"].replace(".", "").isdigit()
+    row = bangla[bangla["area_label"].str.startswith("QN 12")].iloc[0]
+    assert row["delivered"] == 200 and row["language"] == "Bangla"
+    assert str(bangla["lep_speakers"].dtype) == "Int64" and str(bangla["gap"].dtype) == "Int64"
+    assert row["coverage_per_1000"] == round(row["coverage_per_1000"], 1) > 0

@@ -108,6 +108,34 @@ def test_nothing_is_half_imported_when_the_directory_changed_since_the_preview(s
     assert (audit.history(sessions)["action"] == "import").sum() == 0
 
 
+def test_the_template_has_an_example_row_that_is_never_imported(sessions):
+    text = directory_import.template_csv().decode("utf-8-sig")
+    header, example, *rest = text.split("\r\n")
+    assert header.split(",") == list(directory_import.TEMPLATE_COLUMNS) and rest == [""]
+    assert example.startswith("# Example") and "300" in example.split(",")  # attendance as a whole number
+    preview = directory_import.preview_import(sessions, directory_import.template_csv())
+    assert (preview.valid_count, len(preview.rows), preview.comment_rows) == (0, 0, 1)  # and no error
+
+
+def test_the_example_row_is_a_valid_organization_once_its_mark_is_removed(sessions):
+    """The example shows the format the import accepts: without its "#" it previews as a valid row."""
+    text = directory_import.template_csv().decode("utf-8-sig")
+    unmarked = text.replace(directory_import.TEMPLATE_EXAMPLE["name"], "Iglesia San Juan")
+    preview = directory_import.preview_import(sessions, unmarked.encode("utf-8-sig"))
+    assert preview.valid_count == 1, preview.messages()
+    record = preview.records[0]
+    assert record["languages"] == ["en", "es"] and record["weekly_attendance"] == 300
+
+
+def test_rows_filled_in_below_the_example_are_imported_and_it_is_not(sessions):
+    filled = directory_import.template_csv() + b"Masjid Al-Falah,Muslim,37-02 75th Street,11372,,bn,,,,,,\r\n"
+    preview = directory_import.preview_import(sessions, filled)
+    assert preview.valid_count == 1 and preview.record_rows == [3] and preview.comment_rows == 1
+    result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
+    names = organizations.list_organizations(sessions, include_contacts=False)["name"].tolist()
+    assert result.created == 1 and names == ["Masjid Al-Falah"]
+
+
 def test_a_file_with_no_valid_row_imports_nothing(sessions):
     preview = directory_import.preview_import(sessions, directory_import.template_csv())
     assert preview.valid_count == 0 and preview.rows.empty

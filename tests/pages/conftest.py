@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from outreach.ui import state
@@ -100,3 +107,82 @@ def shown_by_streamlit(markdown: str) -> str:
 def page_db(app_env, sessions, ref):
     """The app pointed at a fresh database with the reference catalog; returns (sessions, ref)."""
     return sessions, ref
+
+
+# --- tables and downloads as a person gets them -------------------------------------------------------
+
+
+def _column_config(element: Any) -> dict[str, dict]:
+    return json.loads(element.proto.columns or "{}")
+
+
+def table_headers(element: Any) -> list[str]:
+    """The column headers an st.dataframe shows: each visible column's label, else its name."""
+    config = _column_config(element)
+    order = list(element.proto.column_order) or [str(name) for name in element.value.columns]
+    return [
+        config.get(name, {}).get("label") or name for name in order if not config.get(name, {}).get("hidden")
+    ]
+
+
+def seen_table(element: Any) -> pd.DataFrame:
+    """An st.dataframe as a person reads it: its visible columns, in order, under their headers."""
+    config = _column_config(element)
+    order = list(element.proto.column_order) or [str(name) for name in element.value.columns]
+    shown = [name for name in order if not config.get(name, {}).get("hidden")]
+    return element.value[shown].rename(columns=dict(zip(shown, table_headers(element), strict=True)))
+
+
+def column_format(element: Any, header: str) -> dict:
+    """The column config of the column shown under `header` (its type_config, alignment, ...)."""
+    return next(
+        value for name, value in _column_config(element).items() if (value.get("label") or name) == header
+    )
+
+
+def empty_cell_text(element: Any) -> str | None:
+    """What a missing value shows as ("None" when the table does not say: Streamlit's default)."""
+    return element.proto.placeholder if element.proto.HasField("placeholder") else None
+
+
+class Downloads:
+    """What the download buttons of the runs so far give, by file name. A button that builds its file
+    when pressed (a callable) is built on reading, as a press would."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes | Callable[[], Any]] = {}
+
+    def __getitem__(self, file_name: str) -> bytes:
+        data = self.files[file_name]
+        made = data() if callable(data) else data
+        return made.encode("utf-8") if isinstance(made, str) else bytes(made)
+
+    def named(self, start: str) -> bytes:
+        """The file whose name starts with `start` (names carry dates and choices)."""
+        return self[next(name for name in self.files if name.startswith(start))]
+
+    def csv(self, file_name: str) -> list[list[str]]:
+        """A CSV download as its rows of cells (header first), read as a spreadsheet would."""
+        data = self[file_name] if file_name in self.files else self.named(file_name)
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
+    """Record every download button's file as the page hands it to Streamlit."""
+    seen = Downloads()
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def record(self, data, mimetype, coordinates, file_name=None, **options):  # type: ignore[no-untyped-def]
+        if file_name:
+            seen.files[file_name] = data
+        return add(self, data, mimetype, coordinates, file_name=file_name, **options)
+
+    def record_deferred(self, make, mimetype, coordinates, file_name=None, **options):  # type: ignore[no-untyped-def]
+        if file_name:
+            seen.files[file_name] = make
+        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
+    return seen

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from outreach import inventory
+import io
+
+import pandas as pd
+
+from outreach import exports, inventory
 from outreach.shipments import steps as shipments
 from tests.conftest import ACTOR
 from tests.coverage.test_inputs import make_org
-from tests.pages.conftest import open_page, page_text
+from tests.pages.conftest import empty_cell_text, open_page, page_text, seen_table, table_headers
 
 PAGE = "pages/coverage.py"
 
@@ -56,11 +60,11 @@ def test_switching_language_metric_and_level(page_db):
     assert not at.exception, at.exception
     assert "Deserts" in page_text(at)
     table = at.dataframe[0].value
-    assert set(table["Language"]) <= {"Bangla"}
+    assert set(table["language"]) <= {"Bangla"}
     at.radio(key="cov_level").set_value("borough").run()
     at.radio(key="cov_metric").set_value("gap").run()
     assert not at.exception
-    boroughs = set(at.dataframe[0].value["Area"])
+    boroughs = set(at.dataframe[0].value["area_label"])
     assert boroughs == {"Manhattan", "Bronx", "Brooklyn", "Queens", "Staten Island"}
 
 
@@ -81,3 +85,31 @@ def test_empty_campaign_renders(page_db):
 def test_anonymous_visitor_sees_nothing(page_db):
     at = open_page(PAGE)
     assert not at.dataframe and "sign in" in page_text(at).lower()
+
+
+def test_the_ranking_reads_in_words_and_its_csv_numbers_parse_as_integers(page_db, downloads):
+    seed(*page_db)
+    at = open_page(PAGE, "organizer")
+    at.selectbox(key="cov_language").set_value("bn").run()
+    table = at.dataframe[0]
+    assert table_headers(table)[:4] == ["Area", "Language", "LEP speakers", "Delivered"]
+    jamaica = seen_table(table).set_index("Area").filter(like="QN 12", axis=0).iloc[0]
+    assert (jamaica["Language"], jamaica["Delivered"]) == ("Bangla", 200)
+
+    data = downloads.named("coverage_district_bn_")
+    read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(read.columns) == exports.COVERAGE.columns
+    for name in ("lep_speakers", "delivered", "in_transit", "fair_share", "gap", "active_organizations"):
+        assert pd.api.types.is_integer_dtype(read[name]), f"{name} reads as {read[name].dtype}"
+    written = read.set_index("area").loc[412]
+    assert written["delivered"] == 200 and written["lep_speakers"] > 1_000  # "1234", never "1,234"
+
+
+def test_english_figures_say_no_data_on_screen_and_are_empty_in_the_csv(page_db, downloads):
+    seed(*page_db)
+    at = open_page(PAGE, "organizer")
+    at.selectbox(key="cov_language").set_value("en").run()
+    table = at.dataframe[0]
+    assert empty_cell_text(table) == "no data" and seen_table(table)["LEP speakers"].isna().all()
+    rows = downloads.csv("coverage_district_en_")
+    assert {row[rows[0].index("gap")] for row in rows[1:]} == {""}

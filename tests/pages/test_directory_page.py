@@ -9,14 +9,21 @@ import re
 import pytest
 import streamlit
 
-from outreach import organizations
+from outreach import exports, organizations
 from outreach.coverage import maps
 from outreach.organizations.geocoding import ZipCentroidGeocoder
 from outreach.ui import paging, pickers, state
 from outreach.ui.widgets import escape_markdown
 from tests.organizations.test_csv_import import MIXED
 from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
-from tests.pages.conftest import open_page, page_text, shown_by_streamlit
+from tests.pages.conftest import (
+    empty_cell_text,
+    open_page,
+    page_text,
+    seen_table,
+    shown_by_streamlit,
+    table_headers,
+)
 
 PAGE = "pages/directory.py"
 LIST, EDIT, IMPORT, MAP = "List", "Add or edit", "Import", "Map"
@@ -443,3 +450,33 @@ def test_weekly_attendance_is_typed_in_any_script_and_shown_again_to_edit(page_d
     at.button(key=f"FormSubmitter:{state.DIR_EDIT_FORM}-Save changes").click().run()
     assert not at.error, [e.value for e in at.error]
     assert organizations.get_organization(sessions, organization_id).weekly_attendance is None
+
+
+def test_the_list_shows_language_names_and_empty_cells_and_its_csv_whole_numbers(page_db, downloads):
+    sessions, _ref = page_db
+    organizations.create_organization(
+        sessions,
+        name="Masjid Al-Noor",
+        borough="Queens",
+        languages=["ar", "bn"],
+        actor="t",
+        zip_code="11372",
+        weekly_attendance=300,
+    )
+    at = open_page(PAGE, "coordinator")
+    table = at.dataframe[0]
+    headers = table_headers(table)
+    assert {"Name", "Languages", "Weekly attendance", "Located by"} <= set(headers)
+    assert not [header for header in headers if "_" in header]
+    row = seen_table(table).iloc[0]
+    assert row["Languages"] == "Arabic, Bangla" and row["Weekly attendance"] == 300
+    assert row["Status"] == "Active"
+    # Nothing typed for the tradition, the contact or the location note: empty cells, not "None".
+    assert row["Tradition"] == row["Contact"] == row["Location note"] == "" and empty_cell_text(table) == ""
+    assert "None" not in page_text(at) and " ar" not in seen_table(table).to_string()
+
+    rows = downloads.csv("directory-")
+    assert rows[0] == exports.DIRECTORY.columns
+    written = dict(zip(rows[0], rows[1], strict=True))
+    assert written["weekly_attendance"] == "300"  # not 300.0
+    assert written["languages"] == "Arabic; Bangla" and written["faith_tradition"] == ""

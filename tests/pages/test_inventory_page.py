@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from outreach import inventory
+from outreach import exports, inventory
 from outreach.errors import InvalidInput
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
-from tests.pages.conftest import open_page
+from tests.pages.conftest import column_format, empty_cell_text, open_page, seen_table, table_headers
 
 PAGE = "pages/inventory.py"
 
@@ -172,3 +172,48 @@ def test_every_stock_form_reads_digits_in_any_script(page_db):
         assert inventory.balance(session, unit, ref.main_depot) == (85, 0)
     levels = inventory.stock_levels(sessions).set_index("unit_id")
     assert int(levels.loc[unit, "low_stock_threshold"]) == 20
+
+
+def test_the_stock_table_reads_in_words_and_its_csv_writes_numbers(page_db, downloads):
+    sessions, ref = page_db
+    unit = ref.units[("flyer", "ar")]
+    inventory.receive(
+        sessions, unit_id=unit, location_id=ref.main_depot, quantity=1250, reference="PR-7", actor="t"
+    )
+    at = open_page(PAGE, "coordinator")
+    stock = at.dataframe[0]
+    assert table_headers(stock) == [
+        "Item #",
+        "Language",
+        "Material",
+        "Edition",
+        "Edition status",
+        "On hand",
+        "Reserved",
+        "Available",
+        "Low-stock threshold",
+        "Low stock",
+    ]
+    arabic = seen_table(stock).set_index("Item #").loc[unit]
+    assert (arabic["Language"], arabic["Material"], arabic["Edition status"]) == ("Arabic", "Flyer", "Active")
+    assert arabic["On hand"] == 1250
+    on_hand = column_format(stock, "On hand")
+    assert on_hand["alignment"] == "right" and on_hand["type_config"] == {
+        "type": "number",
+        "format": "localized",
+    }
+    assert empty_cell_text(stock) == ""
+
+    history = seen_table(at.dataframe[1])
+    assert (history["Kind"].iloc[0], history["Reference"].iloc[0]) == ("Receipt of a print run", "PR-7")
+    assert history["Shipment #"].isna().iloc[0] and history["Reason"].iloc[0] == ""  # empty, not "None"
+
+    rows = downloads.csv("stock.csv")
+    assert rows[0] == exports.STOCK.columns
+    written = dict(zip(rows[0], next(row for row in rows[1:] if row[0] == str(unit)), strict=True))
+    assert (written["on_hand"], written["language"], written["material"]) == ("1250", "Arabic", "Flyer")
+    ledger = downloads.csv("stock-movements.csv")  # built when pressed, as the button does
+    assert ledger[0] == exports.MOVEMENTS.columns
+    assert (
+        ledger[1][ledger[0].index("quantity")] == "1250" and ledger[1][ledger[0].index("shipment_id")] == ""
+    )

@@ -48,8 +48,8 @@ def test_coordinator_turns_the_suggestion_into_drafts(page_db):
     at = open_bangla(ref)
     assert not at.exception, at.exception
     lines = at.dataframe[1].value
-    assert set(lines["Org #"]) == set(org_ids)
-    assert list(lines["Units"]) == [200, 200]  # each capped at its usual 4 packs of 50
+    assert set(lines["organization_id"]) == set(org_ids)
+    assert list(lines["units"]) == [200, 200]  # each capped at its usual 4 packs of 50
     button = next(b for b in at.button if b.label.startswith("Create 2 draft"))
     button.click().run()
     assert not at.exception, at.exception
@@ -60,7 +60,7 @@ def test_coordinator_turns_the_suggestion_into_drafts(page_db):
     assert len(drafts) == 2 and set(drafts["units"]) == {200}
     # The drafts count as on the way: the next suggestion covers only what is left of the fair share
     # (5,000 x 5,446 / 59,237 Bangla LEP speakers = 460 units for QN 08, minus 400 drafted: 2 packs).
-    assert list(at.dataframe[1].value["Units"]) == [50, 50]
+    assert list(at.dataframe[1].value["units"]) == [50, 50]
 
 
 def test_planner_offers_no_retired_edition(page_db):
@@ -97,6 +97,6 @@ def test_a_suggestion_that_changed_since_it_was_shown_is_not_drafted(page_db):
     assert any("The suggestion changed since it was shown" in w.value for w in at.warning)
     assert len(shipment_reads.shipments(sessions, status="draft")) == 1  # only the other one
     # The new suggestion is on screen now; pressing again drafts what was shown.
-    assert list(at.dataframe[1].value["Units"]) == [100, 100]
+    assert list(at.dataframe[1].value["units"]) == [100, 100]
     next(b for b in at.button if b.label.startswith("Create 2 draft")).click().run()
     assert len(shipment_reads.shipments(sessions, status="draft")) == 3

@@ -120,7 +120,7 @@ def test_approving_shows_the_approved_request_and_its_reserved_stock_at_once(sub
     assert not at.exception
     assert [message.value for message in at.success] == [f"Approved {sent.reference}; stock reserved."]
     assert at.subheader[0].value == f"{sent.reference}: approved"
-    assert at.dataframe[0].value["status"].tolist() == ["approved"]  # the queue's cached page was cleared
+    assert at.dataframe[0].value["status"].tolist() == ["Approved"]  # the queue's cached page was cleared
     request_lines = next(frame.value for frame in at.dataframe if "pack_size" in frame.value.columns)
     assert request_lines["packs_approved"].tolist() == [4, 2]
     assert "250 units reserved (6 packs)." in page_text(at)  # 4 packs of 50 flyers, 2 of 25 booklets

@@ -21,6 +21,7 @@ def _press(at, label):
 
 
 def _status_on_screen(at, shipment_id: int) -> str:
+    """The shipment's status as the list shows it, in words."""
     table = at.dataframe[0].value.set_index("shipment_id")
     return str(table.loc[shipment_id, "status"])
 
@@ -42,14 +43,14 @@ def test_packing_a_draft_shows_it_packed_in_the_list_at_once(page_db):
     sessions, ref = page_db
     draft = _draft(sessions, ref)
     at = open_page(PAGE, "coordinator")
-    assert _status_on_screen(at, draft) == "draft"
+    assert _status_on_screen(at, draft) == "Draft"
 
     at.selectbox(key=state.SHIP_SELECTED).set_value(draft).run()
     at.radio(key=state.SHIP_ACTION).set_value("pack")
     at = _press(at, "Confirm")
 
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert _status_on_screen(at, draft) == "packed"
+    assert _status_on_screen(at, draft) == "Packed"
     assert [s.value for s in at.success] == [f"Packed. Shipment #{draft} is ready to ship."]
     # The same shipment stays chosen, now offering the step after packing.
     assert at.selectbox(key=state.SHIP_SELECTED).value == draft
@@ -57,7 +58,7 @@ def test_packing_a_draft_shows_it_packed_in_the_list_at_once(page_db):
 
     at.radio(key=state.SHIP_ACTION).set_value("ship")
     at = _press(at, "Confirm")
-    assert _status_on_screen(at, draft) == "shipped"
+    assert _status_on_screen(at, draft) == "Shipped (in transit)"
     assert [s.value for s in at.success] == [f"Shipped. Shipment #{draft} is on its way."]
     at.run()
     assert not at.success  # shown once
@@ -72,7 +73,7 @@ def test_cancelling_says_so_and_leaves_the_open_list(page_db):
     at.text_input(key=state.SHIP_CANCEL_REASON).set_value("organization closed for renovation")
     at = _press(at, "Confirm")
     assert [s.value for s in at.success] == [f"Cancelled. Shipment #{draft} will not go out."]
-    assert _status_on_screen(at, draft) == "cancelled"
+    assert _status_on_screen(at, draft) == "Cancelled"
     assert draft not in at.selectbox(key=state.SHIP_SELECTED).options
 
 
@@ -89,7 +90,7 @@ def test_a_draft_made_on_the_page_is_listed_with_its_number(page_db):
     at = _press(at, "Create draft shipment")
     assert not at.error, [e.value for e in at.error]
     (made,) = shipment_reads.shipments(sessions)["shipment_id"].tolist()
-    assert _status_on_screen(at, made) == "draft"
+    assert _status_on_screen(at, made) == "Draft"
     assert int(at.dataframe[0].value.set_index("shipment_id").loc[made, "units"]) == 50  # 2 packs of 25
     assert [s.value for s in at.success][0].startswith(f"Draft shipment #{made} created.")
 
