@@ -6,5 +6,6 @@
 - `view`: the coverage page's use case (inputs -> gaps -> map);
 - `maps`, `markers`: folium builders (choropleth, directory map, compact clustered markers);
 - `allocation`: the allocation planner and its draft shipments;
+- `planning`: the planner page's use case (free stock, what is promised, the plan for one language);
 - `progress`: campaign progress for the dashboard.
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.applications import Starlette
@@ -74,7 +75,10 @@ def post(
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: in the full suite the browser tests' Playwright keeps an event loop running
+    # in this thread, and asyncio.run refuses to start inside one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     pairs = [(key.decode().lower(), value.decode()) for key, value in start["headers"]]
     return start["status"], dict(pairs), [value for key, value in pairs if key == "set-cookie"]
