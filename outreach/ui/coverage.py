@@ -130,6 +130,7 @@ def ranking(view: CoverageView, choice: Choice, *, min_lep: int) -> None:
         file_name=f"coverage_{choice.level}_{choice.language or 'all'}_{choice.metric}.csv",
         mime="text/csv",
         key=state.COV_EXPORT,
+        on_click="ignore",
     )
 
 

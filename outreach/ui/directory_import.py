@@ -33,6 +33,7 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
         file_name="directory-template.csv",
         mime="text/csv",
         key=state.DIR_IMPORT_TEMPLATE,
+        on_click="ignore",
     )
     st.caption(
         "One row per organization. Required: name, address, zip_code, languages (codes like `es; bn` or names "

@@ -98,4 +98,5 @@ def show_list(sessions: SessionFactory, url: str, filters: DirectoryFilters, tot
         file_name=f"directory-{dt.date.today():%Y-%m-%d}.csv",
         mime="text/csv",
         key=state.DIR_EXPORT,
+        on_click="ignore",
     )

@@ -287,4 +287,5 @@ def history_table(history: pd.DataFrame, *, export: Callable[[], bytes]) -> None
         file_name="stock-movements.csv",
         mime="text/csv",
         key="inv_download_history",
+        on_click="ignore",
     )

@@ -135,6 +135,7 @@ def plan_tables(plan: allocation.Plan, *, filters: tuple[Any, ...]) -> None:
             file_name="allocation_plan.csv",
             mime="text/csv",
             key=state.PLAN_EXPORT,
+            on_click="ignore",
         )
 
 

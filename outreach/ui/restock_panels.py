@@ -187,6 +187,7 @@ def show_new_link(sessions: SessionFactory, organization_id: int, token: str) ->
         file_name=f"restock-qr-{organization_id}.png",
         mime="image/png",
         key=state.REQ_LINK_QR,
+        on_click="ignore",
     )
     with middle:
         poster_button(organization_name=organization.name, url=url, language=organization.preferred_language)
@@ -199,6 +200,7 @@ def show_new_link(sessions: SessionFactory, organization_id: int, token: str) ->
         file_name=f"restock-poster-{organization_id}.html",
         mime="text/html",
         key=state.REQ_LINK_POSTER,
+        on_click="ignore",
     )
     if st.button("Hide the link", key=state.REQ_LINK_HIDE):
         st.session_state.pop(state.REQ_LINK_NEW, None)

@@ -185,6 +185,7 @@ def shipment_table(table: pd.DataFrame, *, export: Callable[[], bytes]) -> None:
         file_name="shipments.csv",
         mime="text/csv",
         key="ship_download",
+        on_click="ignore",
     )
 
 

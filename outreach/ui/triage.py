@@ -137,6 +137,7 @@ def show_queue(sessions: SessionFactory, *, actor: str, is_admin: bool) -> None:
         file_name="restock-requests.csv",
         mime="text/csv",
         key=state.REQ_EXPORT,
+        on_click="ignore",
     )
     if frame.empty:
         st.info("No requests match these filters." if not total else "Nothing on this page.")

@@ -120,7 +120,13 @@ def quantity_input(
 
 
 def csv_download(frame: pd.DataFrame, *, label: str, file_name: str, key: str) -> None:
-    st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+    """A CSV download. Like every download button of the app it passes on_click="ignore" (checked by
+    tests/ui/test_widgets.py): in Streamlit 1.67 a click that also reruns the page can lose a lazily built
+    file (a callable `data`), whose reply the start of that rerun drops from the outgoing queue, and the
+    button spins for three minutes. Nothing on a page needs a rerun after a download."""
+    st.download_button(
+        label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, on_click="ignore"
+    )
 
 
 def csv_export(read: Callable[..., pd.DataFrame], export: Export, **filters: Any) -> Callable[[], bytes]:

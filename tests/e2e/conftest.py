@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -196,6 +196,41 @@ def phone(browser, server):
         yield tab
 
 
+@pytest.fixture(scope="module")
+def signed_in(browser, server) -> dict[str, dict]:
+    """The demo coordinator and admin, each signed in once for the module; their session cookies."""
+    cookies = {}
+    for username in ("demo-coordinator", "demo-admin"):
+        with open_tab(browser) as tab:
+            sign_in(tab, server, username)
+            cookies[username] = tab.context.storage_state()
+    return cookies
+
+
+@pytest.fixture
+def open_page(request, browser, server, signed_in, tmp_path):
+    """open_page(username, title): a new tab (its own Streamlit session) signed in by the account's session
+    cookie, on that page once its first run has finished. Faster than signing in again for every test."""
+    from outreach.ui.navigation import PAGES, url_path
+
+    paths = {spec.title: url_path(spec) for spec in PAGES}
+    opened = []
+    with ExitStack() as tabs:
+
+        def open_as(username: str, title: str):
+            tab = tabs.enter_context(open_tab(browser, **DESKTOP, storage_state=signed_in[username]))
+            opened.append(tab)
+            tab.goto(f"{server}/{paths[title]}")
+            tab.get_by_role("heading", name=title, level=1).wait_for()
+            wait_until_idle(tab)
+            return tab
+
+        yield open_as
+        if getattr(request.node, "e2e_failed", False) and opened:  # what the browser showed, for the report
+            opened[-1].screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            print(f"Screenshot of the failure: {tmp_path / 'failure.png'}")
+
+
 def wait_until_idle(page) -> None:
     """Wait until Streamlit has finished the current rerun and every widget is mounted (use after a visible
     change, not instead). Widgets' code loads lazily: a skeleton stands in for a moment, so a form's
@@ -212,6 +247,17 @@ def sign_in(page, server: str, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"({username.split('-')[-1]})").first.wait_for()
+
+
+def download(page, button, *, seconds: int = 20) -> bytes:
+    """Click a download button once the page is idle; the file it delivered. A button left spinning fails
+    after `seconds`, not after the browser's three-minute wait for the file."""
+    wait_until_idle(page)
+    with page.expect_download(timeout=seconds * 1000) as info:
+        button.click()
+    delivered = info.value
+    assert delivered.failure() is None, delivered.failure()
+    return Path(delivered.path()).read_bytes()
 
 
 def screenshot(page, name: str) -> None:
