@@ -11,7 +11,7 @@ from outreach.config import settings
 from outreach.errors import OutreachError
 from outreach.ui import state
 from outreach.ui.guards import require_role
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_download, show_error
 
@@ -28,12 +28,12 @@ TRAIL_COLUMNS = {
 }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_facets(database_url: str) -> dict[str, list[str]]:
     return audit.facets(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_history(database_url: str, filters: dict):
     return audit.history(get_sessions(), **filters)
 

@@ -8,14 +8,14 @@ from outreach.coverage.view import CoverageView, coverage_view
 from outreach.ui import coverage as coverage_ui
 from outreach.ui import coverage_reads
 from outreach.ui.guards import require_role
-from outreach.ui.resources import READ_TTL_SECONDS
+from outreach.ui.resources import cached_read
 
 user = require_role(*SIGNED_IN)
 # Each cached view holds the rendered map (about 3 MB of HTML at 50,000 organizations): keep a few.
 VIEWS_CACHED = 12
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=VIEWS_CACHED)
+@cached_read(max_entries=VIEWS_CACHED)
 def load_view(database_url: str, level: str, language: str | None, metric: str, caption: str) -> CoverageView:
     """The whole view for one choice, the map already rendered: a rerun that changes none of these
     arguments costs no rebuild of the map or the gap table."""

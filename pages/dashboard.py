@@ -11,7 +11,7 @@ from outreach.config import settings
 from outreach.coverage import progress
 from outreach.ui import state
 from outreach.ui.guards import require_role
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_download, show_flash
 
@@ -38,7 +38,7 @@ HEATMAP = {
 }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load(database_url: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     return progress.overview(get_sessions())
 

@@ -10,7 +10,7 @@ from outreach.config import settings
 from outreach.organizations import DirectoryFilters
 from outreach.ui import directory_edit, directory_import, directory_list, directory_map, state
 from outreach.ui.guards import require_role
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import show_flash
 
 user = require_role(*STAFF)
@@ -20,12 +20,12 @@ database_url = settings().database_url
 LIST, EDIT, IMPORT, MAP = "List", "Add or edit", "Import", "Map"
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def filter_options(url: str) -> tuple[list[str], list[int]]:
     return organizations.faith_traditions(get_sessions()), organizations.districts_in_use(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def directory_count(url: str, filters: DirectoryFilters) -> int:
     return organizations.count_organizations(get_sessions(), filters=filters)
 

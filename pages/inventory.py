@@ -11,13 +11,13 @@ from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
 from outreach.ui.pickers import depot_labels, unit_labels
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import csv_export, show_flash
 
 user = require_role(*STAFF)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_levels(
     database_url: str, language_code: str | None, material_code: str | None, depot: int | None
 ) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def load_levels(
     )
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_history(
     database_url: str, kind: str | None, language_code: str | None, depot: int | None, limit: int, offset: int
 ) -> pd.DataFrame:

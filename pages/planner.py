@@ -12,18 +12,18 @@ from outreach.ui import coverage_reads
 from outreach.ui import planner as planner_ui
 from outreach.ui.guards import require_role
 from outreach.ui.pickers import depot_labels
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import show_flash
 
 user = require_role(*STAFF)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_levels(database_url: str, language_code: str, depot: int) -> pd.DataFrame:
     return inventory.stock_levels(get_sessions(), language=language_code, location_id=depot)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=20)
+@cached_read(max_entries=20)
 def load_plan(
     database_url: str, language_code: str, units: int, pack_size: int, edition_status: str
 ) -> allocation.Plan:

@@ -11,13 +11,13 @@ from outreach.ui import shipments as shipments_ui
 from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.paging import pager, shown_rows
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import csv_export, show_flash
 
 user = require_role(*STAFF)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_shipments(
     database_url: str,
     status: str | None,
@@ -31,7 +31,7 @@ def load_shipments(
     )
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_lines(database_url: str, shipment_id: int) -> pd.DataFrame:
     return shipment_reads.shipment_lines(get_sessions(), shipment_id)
 

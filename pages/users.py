@@ -8,18 +8,18 @@ from outreach.accounts import users as accounts
 from outreach.config import settings
 from outreach.ui import users as users_ui
 from outreach.ui.guards import require_role
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import show_flash
 
 user = require_role("admin")
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_users(database_url: str) -> pd.DataFrame:
     return accounts.user_table(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def load_mappings(database_url: str) -> pd.DataFrame:
     return identity.role_mappings(get_sessions())
 

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from outreach.coverage import inputs as coverage_data
 from outreach.shipments import totals as shipment_totals
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def shipped_units(database_url: str, language: str | None = None) -> pd.DataFrame:
     """All languages, or one: a page about one language reads a tenth of the shipment lines."""
     return shipment_totals.shipped_units(get_sessions(), language=language)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def organizations(database_url: str, language: str | None = None) -> pd.DataFrame:
     """All organizations, or those serving one language."""
     return coverage_data.organizations(get_sessions(), language=language)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def planner_organizations(database_url: str, language: str) -> pd.DataFrame:
     """The active organizations serving one language, without the map's columns (the planner)."""
     return coverage_data.organizations(get_sessions(), language=language, for_map=False, only_active=True)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def campaign_totals(database_url: str) -> pd.Series:
     return coverage_data.campaign_totals(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def pending_units(database_url: str, language: str | None = None) -> pd.DataFrame:
     return shipment_totals.pending_units(get_sessions(), language=language)

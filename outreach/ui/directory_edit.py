@@ -20,7 +20,7 @@ from outreach.models import Organization
 from outreach.organizations.fields import clean_name
 from outreach.organizations.geocoding import make_geocoder
 from outreach.ui import pickers, state
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, run_write, show_error
 
@@ -60,7 +60,7 @@ NUMBER_FIELDS = ("weekly_attendance",)  # typed as text: the domain parses it (a
 KEEP: Final = "page"
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def choices(url: str, search: str | None, ids: tuple[int, ...], limit: int | None) -> dict[int, str]:
     sessions = get_sessions()
     frame = organizations.organization_choices(sessions, active_only=False, search=search, limit=limit)
@@ -74,7 +74,7 @@ def choices(url: str, search: str | None, ids: tuple[int, ...], limit: int | Non
     }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def organization_total(url: str) -> int:
     return organizations.count_organizations(get_sessions())
 

@@ -20,7 +20,7 @@ from outreach.organizations import DirectoryFilters
 from outreach.ui import state
 from outreach.ui.paging import pager
 from outreach.ui.pickers import language_label
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes
 
@@ -45,7 +45,7 @@ LIST_COLUMNS = {
 }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def directory_page(url: str, filters: DirectoryFilters, offset: int, limit: int) -> pd.DataFrame:
     return organizations.list_organizations(
         get_sessions(), include_contacts=True, filters=filters, limit=limit, offset=offset

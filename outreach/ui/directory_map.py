@@ -14,7 +14,7 @@ from outreach import organizations
 from outreach.coverage import maps
 from outreach.organizations import DirectoryFilters
 from outreach.ui import state
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 
 MAP_HEIGHT = 560
@@ -26,7 +26,7 @@ NOT_ON_MAP_COLUMNS = {
 }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def map_view(url: str, filters: DirectoryFilters) -> tuple[str, pd.DataFrame]:
     """The map as HTML and the organizations it leaves out; cached, so a rerun does not rebuild megabytes
     of HTML. Without contacts: tooltips never show them."""

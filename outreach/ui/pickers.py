@@ -12,20 +12,20 @@ from outreach import inventory, organizations
 from outreach.catalog import LANGUAGE_CODES, language_of
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def unit_frame(database_url: str) -> pd.DataFrame:
     return inventory.units(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def depot_frame(database_url: str) -> pd.DataFrame:
     return inventory.locations(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def organization_frame(database_url: str) -> pd.DataFrame:
     return organizations.organization_choices(get_sessions())
 
@@ -55,12 +55,12 @@ LIST_ALL_UP_TO = 500
 MATCHES_SHOWN = 50
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def recipient_count(database_url: str) -> int:
     return shipment_reads.recipient_count(get_sessions())
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def recipient_matches(database_url: str, search: str) -> pd.DataFrame:
     return shipment_reads.recipients(get_sessions(), search=search, limit=MATCHES_SHOWN)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import streamlit as st
 
 from outreach.config import settings
@@ -11,7 +14,14 @@ from outreach.db import SessionFactory, make_engine, make_sessions, migrate
 # fulfilment (outreach.shipments.events): a shipment step refuses to run with nobody listening.
 from outreach.restock import fulfilment as _fulfilment  # noqa: F401
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 READ_TTL_SECONDS = 60
+
+
+def cached_read(*, max_entries: int | None = None) -> Callable[[F], F]:
+    """The one decorator for cached query results (pages and ui sections): every cached read goes through it."""
+    return st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=max_entries)  # type: ignore[return-value]
 
 
 @st.cache_resource(show_spinner=False)

@@ -26,7 +26,7 @@ from outreach.restock import submission as restock
 from outreach.restock.links import ResolvedLink
 from outreach.restock.submission import Draft
 from outreach.ui import state
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions, invalidate_reads
+from outreach.ui.resources import cached_read, get_sessions, invalidate_reads
 from outreach.ui.widgets import escape_markdown, quantity_input
 
 # The leader's quantity fields: the packs per item and the packs on hand.
@@ -66,7 +66,7 @@ class Visit:
     lang: str
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def active_units() -> dict[tuple[str, str], int]:
     """(material, language) -> the newest active stock unit."""
     frame = inventory.units(get_sessions(), include_retired=False).sort_values("unit_id")

@@ -20,7 +20,7 @@ from outreach.restock import submission as restock
 from outreach.ui import state
 from outreach.ui.documents import poster_button
 from outreach.ui.pickers import organization_picker, unit_frame
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.restock_form import wanted_lines
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import escape_markdown, quantity_input, run_write
@@ -34,7 +34,7 @@ LINK_COLUMNS = {
 }
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def cached_links() -> pd.DataFrame:
     return restock_links.links(get_sessions())
 

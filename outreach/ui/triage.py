@@ -22,7 +22,7 @@ from outreach.restock.queue import QueueFilters, RequestDetail
 from outreach.ui import state
 from outreach.ui.paging import pager
 from outreach.ui.pickers import depot_labels, unit_frame
-from outreach.ui.resources import READ_TTL_SECONDS, get_sessions
+from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
 from outreach.ui.widgets import csv_bytes, escape_markdown, quantity_input, run_write
 
@@ -62,17 +62,17 @@ LINE_COLUMNS = {
 
 
 # Keyed by the database URL, the filters and the page; run_write clears them all.
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def cached_queue(database_url: str, filters: QueueFilters, offset: int, limit: int) -> pd.DataFrame:
     return restock_queue.queue(get_sessions(), filters, limit=limit, offset=offset)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def cached_count(database_url: str, filters: QueueFilters) -> int:
     return restock_queue.queue_count(get_sessions(), filters)
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+@cached_read()
 def cached_available(database_url: str, unit_ids: tuple[int, ...]) -> pd.DataFrame:
     return inventory.available_per_depot(get_sessions(), unit_ids)
 
