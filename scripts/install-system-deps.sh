@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs, when they are missing.
 #   venv: python3-venv (only if `python3 -m venv` failed)
 #   run:  the fonts the printable documents embed (the app starts without them; PDFs then say what is missing)
-#   test: Chromium for browser tests, PostgreSQL for the second database run, fonts and pdftoppm for PDFs
+#   test: Chromium for browser tests, PostgreSQL for the second database run, fonts and pdftoppm for PDFs,
+#         Caddy for the deployment smoke test
 set -euo pipefail
 what="${1:-test}"
 
@@ -21,6 +22,7 @@ case "$what" in
     [ -x "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)/initdb" ] 2>/dev/null || need+=(postgresql)
     pdf_fonts
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # renders PDF pages to PNG in tests
+    command -v caddy >/dev/null 2>&1 || need+=(caddy)  # the TLS reverse proxy of the deployment smoke test (deploy/)
     ;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0
