@@ -1,7 +1,8 @@
 """Messages a faith leader sees, in the campaign's ten languages.
 
-One JSON catalog per language in `outreach/translations/<code>.json` (flat `key -> text`, `str.format`
-placeholders). English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
+One catalog per language: the folder `outreach/translations/<code>/`, one flat JSON file (`key -> text`,
+`str.format` placeholders) per area of the app (`restock.json`, ...), so each capability adds its own file; a
+key lives in exactly one file. English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
 and the same placeholders. Domain errors meant for leaders carry a message key and parameters
 (`localized(...)`), so the public page can show them in whichever language the leader picked.
 """
@@ -23,10 +24,20 @@ E = TypeVar("E", bound=OutreachError)
 
 @lru_cache(maxsize=len(LANGUAGE_CODES))
 def messages(code: str) -> dict[str, str]:
-    """The whole catalog of one language (read once per process)."""
-    with (TRANSLATIONS_DIR / f"{code}.json").open(encoding="utf-8") as handle:
-        data = json.load(handle)
-    return {str(key): str(value) for key, value in data.items()}
+    """The whole catalog of one language, all its files merged (read once per process)."""
+    catalog: dict[str, str] = {}
+    for path in catalog_files(code):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        twice = set(catalog) & set(data)
+        if twice:
+            raise ValueError(f"{path}: keys {sorted(twice)} are already in another file of {code}")
+        catalog.update({str(key): str(value) for key, value in data.items()})
+    return catalog
+
+
+def catalog_files(code: str) -> list[Path]:
+    """The JSON files of one language's catalog, in a stable order."""
+    return sorted((TRANSLATIONS_DIR / code).glob("*.json"))
 
 
 def normalize(code: str | None) -> str:

@@ -24,13 +24,18 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_one_catalog_per_language_and_nothing_else():
-    files = {path.stem for path in i18n.TRANSLATIONS_DIR.glob("*.json")}
-    assert files == set(LANGUAGE_CODES)
+    folders = {path.name for path in i18n.TRANSLATIONS_DIR.iterdir() if path.is_dir()}
+    assert folders == set(LANGUAGE_CODES)
+    english_files = {path.name for path in i18n.catalog_files(i18n.REFERENCE_LANGUAGE)}
+    for code in LANGUAGE_CODES:
+        assert {path.name for path in i18n.catalog_files(code)} == english_files, code
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
 def test_every_key_exists_with_the_same_placeholders(code):
-    raw = json.loads((i18n.TRANSLATIONS_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    raw = {}
+    for path in i18n.catalog_files(code):
+        raw.update(json.loads(path.read_text(encoding="utf-8")))
     assert set(raw) == set(REFERENCE), (
         f"{code}: missing {set(REFERENCE) - set(raw)}, extra {set(raw) - set(REFERENCE)}"
     )
