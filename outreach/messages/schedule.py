@@ -3,9 +3,9 @@ not confirmed after KYR_RECEIPT_OVERDUE_DAYS, and the coordinators' daily digest
 
 Each is queued under a key with the day in it, so a check that runs every minute queues it once a day:
 - low stock: one message a day per coordinator ('each') listing the low items, so at most one per item a day.
-  An item is low when its available units (on hand − reserved, all depots) are below its own
-  `low_stock_threshold` when one is set, else below KYR_LOW_STOCK_PACKS packs; an item never received is not
-  "low" (a fresh install would otherwise report all twenty);
+  An item is low when its available units (on hand − reserved, all depots) are at or below its own
+  `low_stock_threshold` (the Inventory page's rule) when one is set, else below KYR_LOW_STOCK_PACKS packs;
+  an item never received is not "low" (a fresh install would otherwise report all twenty);
 - a delivery not confirmed, once per shipment and coordinator ('each', following its borough);
 - the digest, once a day from KYR_DIGEST_HOUR (New York time) for coordinators who chose 'digest': their
   boroughs' open requests, unconfirmed deliveries, and low stock.
@@ -63,10 +63,15 @@ def low_stock(session: Session) -> list[LowStock]:
         if unit.edition.status != "active":
             continue
         pack = material_of(unit.material).pack_size
-        low = units < unit.low_stock_threshold if unit.low_stock_threshold else units < floor * pack
+        low = units <= unit.low_stock_threshold if unit.low_stock_threshold else units < floor * pack
         if low:
             found.append(LowStock(unit.id, _item(unit.material, unit.language), int(units) // pack))
     return found
+
+
+def low_stock_items(sessions: SessionFactory) -> list[LowStock]:
+    with sessions() as session:
+        return low_stock(session)
 
 
 def unconfirmed_deliveries(session: Session, now: dt.datetime) -> list[Shipment]:
