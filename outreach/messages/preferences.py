@@ -66,6 +66,15 @@ def notifications_of(session: Session, user_id: int) -> tuple[str, list[str]]:
     return row.mode, [name for name in row.boroughs.split(",") if name]
 
 
+def account(sessions: SessionFactory, username: str) -> tuple[int, str | None]:
+    """(id, e-mail) of a signed-in account, for "My notifications"."""
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Account {username!r} does not exist. Sign in again.")
+        return user.id, user.email
+
+
 def follows(row: NotificationSetting, borough: str | None) -> bool:
     followed = [name for name in row.boroughs.split(",") if name]
     return not followed or borough in followed

@@ -66,6 +66,10 @@ def build(row: OutboxMessage, values: Settings | None = None) -> EmailMessage:
     return message
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
 class SmtpTransport:
     """One connection to the configured server, opened on the first message and reused for the batch."""
 
@@ -100,13 +104,11 @@ class SmtpTransport:
             self._client.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            reason = "; ".join(
-                f"{code} {text.decode(errors='replace')}" for code, text in exc.recipients.values()
-            )
+            reason = "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
             raise SendFailed(f"Recipient refused: {reason}", permanent=all(c >= 500 for c in codes)) from exc
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             raise SendFailed(
-                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}", permanent=exc.smtp_code >= 500
+                f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500
             ) from exc
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self._client = None
