@@ -32,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             stop.set()
         return 0
-    report = sender.send_once(sessions)
+    holder = sender.holder_id()
+    try:
+        report = sender.send_once(sessions, holder=holder)
+    finally:
+        sender.release_lease(sessions, holder)  # one pass done: the next run, or the app's thread, may send
     if not report.lease:
         print("Another sender holds the lease; nothing sent by this one.")
         return 0
