@@ -39,7 +39,7 @@ def test_the_messages_page_and_its_previews(open_page):
     tab = open_page("demo-admin", "Messages")
     expect(tab.get_by_text("No mail server is configured")).to_be_visible()
     tab.screenshot(path=str(DOCS / "screenshot-messages.png"), full_page=True)
-    tab.get_by_role("button", name="Template previews").click()
+    tab.get_by_role("radiogroup", name="Section").get_by_role("radio", name="Template previews").click()
     wait_until_idle(tab)
     frame = tab.locator("iframe").first
     expect(frame).to_be_visible()
