@@ -15,9 +15,10 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from outreach.accounts.auth import STAFF
-from outreach.catalog import language_of, material_of
+from outreach.catalog import material_of
 from outreach.db import SessionFactory, utcnow
 from outreach.messages import tokens
+from outreach.messages.templates import item_name
 from outreach.models import Shipment, User
 
 STATUSES = ("draft", "packed", "shipped")
@@ -68,7 +69,7 @@ def feed(sessions: SessionFactory) -> bytes:
             event.add(
                 "description",
                 "\n".join(
-                    f"{material_of(line.unit.material).name} · {language_of(line.unit.language).english}: "
+                    f"{item_name(line.unit.material, line.unit.language)}: "
                     f"{line.quantity // material_of(line.unit.material).pack_size} packs"
                     for line in shipment.lines
                 ),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from outreach.catalog import language_of, material_of
+from outreach.catalog import material_of
 from outreach.config import settings
 from outreach.messages import outbox, preferences, templates
 from outreach.messages.templates import CoordinatorNotice, Line, OrganizationNotice
@@ -57,10 +57,6 @@ def _request_lines(request: RestockRequest, *, decided: bool) -> tuple[Line, ...
     return tuple(lines)
 
 
-def _item(material: str, language: str) -> str:
-    return f"{material_of(material).name} · {language_of(language).english}"
-
-
 def request_submitted(session: Session, request_id: int) -> None:
     request = session.get(RestockRequest, request_id)
     if request is None:
@@ -89,20 +85,15 @@ def request_submitted(session: Session, request_id: int) -> None:
                 "packs": sum(line.packs_requested for line in request.lines),
             },
             items=tuple(
-                f"{_item(line.unit.material, line.unit.language)}: {line.packs_requested} packs"
+                f"{templates.item_name(line.unit.material, line.unit.language)}: {line.packs_requested} packs"
                 for line in request.lines
             ),
             link=f"{public_url}/requests",
         )
     )
     for user in preferences.coordinators(session, mode="each", borough=organization.borough):
-        outbox.queue(
-            session,
-            key=f"submitted:{request.id}:user:{user.id}",
-            kind="new_request",
-            recipient=str(user.email),
-            rendered=rendered,
-            user_id=user.id,
+        outbox.to_coordinator(
+            session, user, key=f"submitted:{request.id}:user:{user.id}", kind="new_request", rendered=rendered
         )
 
 

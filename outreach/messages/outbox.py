@@ -16,7 +16,7 @@ from outreach import audit
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import Conflict, NotFound
 from outreach.messages.templates import Rendered
-from outreach.models import MESSAGE_STATUSES, OutboxMessage
+from outreach.models import MESSAGE_STATUSES, OutboxMessage, User
 
 SENDER_ACTOR = "mail-sender"
 
@@ -62,6 +62,11 @@ def queue(
         after={"key": key, "kind": kind, "organization_id": organization_id, "user_id": user_id},
     )
     return True
+
+
+def to_coordinator(session: Session, user: User, *, key: str, kind: str, rendered: Rendered) -> bool:
+    """A coordinator's message (English; no unsubscribe header: they choose on the Messages page)."""
+    return queue(session, key=key, kind=kind, recipient=str(user.email), rendered=rendered, user_id=user.id)
 
 
 def retry(sessions: SessionFactory, *, message_id: int, actor: str) -> None:

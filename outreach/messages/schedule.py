@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from outreach.catalog import language_of, material_of
+from outreach.catalog import material_of
 from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
 from outreach.messages import outbox, preferences, templates
@@ -45,10 +45,6 @@ class LowStock:
     available_packs: int
 
 
-def _item(material: str, language: str) -> str:
-    return f"{material_of(material).name} · {language_of(language).english}"
-
-
 def low_stock(session: Session) -> list[LowStock]:
     floor = settings().low_stock_packs
     available = func.sum(StockBalance.on_hand - StockBalance.reserved)
@@ -65,7 +61,9 @@ def low_stock(session: Session) -> list[LowStock]:
         pack = material_of(unit.material).pack_size
         low = units <= unit.low_stock_threshold if unit.low_stock_threshold else units < floor * pack
         if low:
-            found.append(LowStock(unit.id, _item(unit.material, unit.language), int(units) // pack))
+            found.append(
+                LowStock(unit.id, templates.item_name(unit.material, unit.language), int(units) // pack)
+            )
     return found
 
 
@@ -119,13 +117,12 @@ def _queue_each(session: Session, today: dt.date, now: dt.datetime) -> int:
             )
         )
         for user in preferences.coordinators(session, mode="each"):
-            queued += outbox.queue(
+            queued += outbox.to_coordinator(
                 session,
+                user,
                 key=f"low-stock:{today.isoformat()}:user:{user.id}",
                 kind="low_stock",
-                recipient=str(user.email),
                 rendered=rendered,
-                user_id=user.id,
             )
     days = settings().receipt_overdue_days
     for shipment in unconfirmed_deliveries(session, now):
@@ -142,13 +139,12 @@ def _queue_each(session: Session, today: dt.date, now: dt.datetime) -> int:
             )
         )
         for user in preferences.coordinators(session, mode="each", borough=borough):
-            queued += outbox.queue(
+            queued += outbox.to_coordinator(
                 session,
+                user,
                 key=f"receipt-overdue:{shipment.id}:user:{user.id}",
                 kind="receipt_overdue",
-                recipient=str(user.email),
                 rendered=rendered,
-                user_id=user.id,
             )
     return queued
 
@@ -187,13 +183,8 @@ def _queue_digests(session: Session, today: dt.date, now: dt.datetime) -> int:
                 link=f"{settings().public_url}/requests",
             )
         )
-        queued += outbox.queue(
-            session,
-            key=f"digest:{today.isoformat()}:user:{user.id}",
-            kind="digest",
-            recipient=str(user.email),
-            rendered=rendered,
-            user_id=user.id,
+        queued += outbox.to_coordinator(
+            session, user, key=f"digest:{today.isoformat()}:user:{user.id}", kind="digest", rendered=rendered
         )
     return queued
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from outreach import i18n
+from outreach.catalog import language_of, material_of
 from outreach.messages.bidi import isolate
 
 ORGANIZATION_KINDS = ("submitted", "approved", "rejected", "shipped", "delivered")
@@ -53,6 +54,11 @@ class CoordinatorNotice:
     values: dict[str, object] = field(default_factory=dict)
     items: tuple[str, ...] = ()  # bullet lines, already plain data (isolated as a whole)
     link: str | None = None
+
+
+def item_name(material: str, language: str) -> str:
+    """An item in the coordinators' English: "Flyer · Bangla"."""
+    return f"{material_of(material).name} · {language_of(language).english}"
 
 
 def fill(template: str, as_html: bool, **values: object) -> str:
