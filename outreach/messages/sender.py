@@ -193,12 +193,12 @@ def send_due(
                     _defer(sessions, row, str(exc))
                     report.deferred += 1
                 break  # the server is away: the rest wait, unclaimed
-            except smtp.SendFailed as exc:
-                if exc.permanent or row.attempts >= limit:
-                    _finish(sessions, row, "failed", str(exc))
+            except Exception as exc:  # SendFailed (refused), or a message that cannot be built
+                if getattr(exc, "permanent", False) or row.attempts >= limit:
+                    _finish(sessions, row, "failed", str(exc) or type(exc).__name__)
                     report.failed += 1
                 else:
-                    _defer(sessions, row, str(exc))
+                    _defer(sessions, row, str(exc) or type(exc).__name__)
                     report.deferred += 1
                 continue
             _finish(sessions, row, "sent")
