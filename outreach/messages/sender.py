@@ -248,10 +248,23 @@ def run_loop(sessions: SessionFactory, stop: threading.Event, *, interval: float
     release_lease(sessions, holder)
 
 
-def start_background(sessions: SessionFactory) -> threading.Thread:
+@dataclass
+class Background:
+    """The sender's thread in this process, and the switch that stops it (tests; a clean shutdown)."""
+
+    thread: threading.Thread
+    stop: threading.Event
+
+
+def start_background(sessions: SessionFactory, *, interval: float = LOOP_SECONDS) -> Background:
     """A daemon thread running the loop in this process (the lease keeps it to one sender per deployment)."""
+    stop = threading.Event()
     thread = threading.Thread(
-        target=run_loop, args=(sessions, threading.Event()), name="kyr-mail-sender", daemon=True
+        target=run_loop,
+        args=(sessions, stop),
+        kwargs={"interval": interval},
+        name="kyr-mail-sender",
+        daemon=True,
     )
     thread.start()
-    return thread
+    return Background(thread, stop)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -36,7 +35,7 @@ def _sessions_for(url: str) -> SessionFactory:
 
 
 @st.cache_resource(show_spinner=False)
-def _mail_sender_for(url: str, smtp_host: str) -> threading.Thread | None:
+def _mail_sender_for(url: str, smtp_host: str) -> mail_sender.Background | None:
     """The mail sender's thread in this process, once, when SMTP is configured. Every process starts one;
     the lease in the database lets one of them send at a time (outreach.messages.sender)."""
     return mail_sender.start_background(_sessions_for(url)) if smtp_host else None
