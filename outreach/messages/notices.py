@@ -14,6 +14,8 @@ opted out, or has no address, gets none. Nothing here ever sees a restock link (
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from outreach.catalog import material_of
@@ -30,7 +32,7 @@ def _organization_message(
     if not organization.contact_email or preferences.opted_out(session, organization.id):
         return False
     url = preferences.unsubscribe_url(organization.id, settings().public_url)
-    notice = OrganizationNotice(**{**notice.__dict__, "unsubscribe_url": url})
+    notice = replace(notice, unsubscribe_url=url)
     lang = organization.preferred_language
     return outbox.queue(
         session,

@@ -29,7 +29,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +58,6 @@ class Report:
     queued: int = 0
     unreachable: str | None = None
     lease: bool = True
-    errors: list[str] = field(default_factory=list)
 
 
 def holder_id() -> str:
