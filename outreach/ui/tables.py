@@ -27,7 +27,9 @@ class Column:
     kind: Kind = TEXT
     help: str | None = None
     width: Width = None
-    format: str | None = None  # WHEN only, instead of TIME_FORMAT (the audit trail wants seconds)
+    format: str | None = (
+        None  # WHEN: instead of TIME_FORMAT (the audit trail wants seconds); DECIMAL: of %.1f
+    )
 
 
 Columns = Mapping[str, Column]
@@ -45,7 +47,9 @@ def _config(column: Column) -> Any:
     if column.kind == WHOLE:
         return st.column_config.NumberColumn(column.label, format="localized", alignment="right", **common)
     if column.kind == DECIMAL:
-        return st.column_config.NumberColumn(column.label, format="%.1f", alignment="right", **common)
+        return st.column_config.NumberColumn(
+            column.label, format=column.format or "%.1f", alignment="right", **common
+        )
     if column.kind == WHEN:
         return st.column_config.DatetimeColumn(column.label, format=column.format or TIME_FORMAT, **common)
     if column.kind == FLAG:

@@ -23,7 +23,7 @@ MIXED = (
     + "iglesia  roca,Christian,100 Flatbush Avenue,11230,,es,,\n"  # row 7: duplicate of row 5
     + "Shul,Jewish,1 Ave J,112,,yi,,\n"  # row 8: bad ZIP format
     + "Temple,Hindu,1 X St,10463,,Klingon,,\n"  # row 9: unknown language
-    + "Gurdwara,Sikh,2 Y St,11372,,,,\n"  # row 10: no language
+    + "Gurdwara,Sikh,2 Y St,11372,,,,\n"  # row 10 ok: no language, imported "languages to confirm"
     + "Too Many,Christian,3 Z St,11372,,en,a,718-555-0100,extra\n"  # row 11: extra value
 ).encode("utf-8")
 
@@ -39,15 +39,15 @@ def _count(sessions, model=Organization) -> int:
 
 def test_preview_lists_every_bad_row_with_its_reason(sessions):
     preview = directory_import.preview_import(sessions, MIXED)
-    assert preview.valid_count == 2 and preview.record_rows == [2, 5]
+    assert preview.valid_count == 3 and preview.record_rows == [2, 5, 10]
+    assert preview.languages_to_confirm == 1 and preview.records[2]["languages"] == []
     reasons = dict(zip(preview.invalid["row"], preview.invalid["problems"], strict=True))
-    assert set(reasons) == {3, 4, 7, 8, 9, 10, 11}
+    assert set(reasons) == {3, 4, 7, 8, 9, 11}
     assert "name is empty" in reasons[3]
     assert "07102 is in Newark, NJ, outside New York City" in reasons[4]
     assert "Same name and address as row 5" in reasons[7]
     assert "'112' is not a 5-digit ZIP" in reasons[8]
     assert "Unknown language 'Klingon'" in reasons[9]
-    assert "No language given" in reasons[10]
     assert "9 values but the header has 8 columns" in reasons[11]
     assert preview.messages()[0].startswith("Row 3: ")
     assert _count(sessions) == 0  # a preview writes nothing
@@ -56,15 +56,17 @@ def test_preview_lists_every_bad_row_with_its_reason(sessions):
 def test_import_of_a_mixed_file_creates_exactly_the_valid_rows(sessions):
     preview = directory_import.preview_import(sessions, MIXED)
     result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
-    assert result.created == 2 and result.approximate == 2 and result.unplaced == 0
+    assert result.created == 3 and result.approximate == 3 and result.unplaced == 0
+    assert result.languages_to_confirm == 1
     frame = organizations.list_organizations(sessions, include_contacts=True).set_index("name")
-    assert list(frame.index) == ["Iglesia Roca", "Masjid Al-Falah"]
+    assert list(frame.index) == ["Gurdwara", "Iglesia Roca", "Masjid Al-Falah"]
+    assert frame["languages_to_confirm"].tolist() == [True, False, False]
     assert frame.loc["Masjid Al-Falah", "district"] == "QN 03"
     assert frame.loc["Masjid Al-Falah", "languages"] == "bn, ur"
     assert frame.loc["Masjid Al-Falah", "contact_phone"] == "+1 718-555-0134"  # outreach.phones
     assert frame.loc["Iglesia Roca", "community_district"] == 312
     history = audit.history(sessions)
-    assert (history["action"] == "import").sum() == 3  # two organizations and the import itself
+    assert (history["action"] == "import").sum() == 4  # three organizations and the import itself
     again = directory_import.preview_import(sessions, MIXED)
     assert (
         again.valid_count == 0
@@ -108,13 +110,17 @@ def test_nothing_is_half_imported_when_the_directory_changed_since_the_preview(s
     assert (audit.history(sessions)["action"] == "import").sum() == 0
 
 
-def test_the_template_has_an_example_row_that_is_never_imported(sessions):
+def test_the_template_has_example_rows_that_are_never_imported(sessions):
     text = directory_import.template_csv().decode("utf-8-sig")
-    header, example, *rest = text.split("\r\n")
+    header, example, with_coordinates, *rest = text.split("\r\n")
     assert header.split(",") == list(directory_import.TEMPLATE_COLUMNS) and rest == [""]
+    assert header.endswith(",latitude,longitude")
     assert example.startswith("# Example") and "300" in example.split(",")  # attendance as a whole number
+    assert with_coordinates.startswith("# Example with coordinates") and with_coordinates.endswith(
+        "40.7490,-73.8915"
+    )
     preview = directory_import.preview_import(sessions, directory_import.template_csv())
-    assert (preview.valid_count, len(preview.rows), preview.comment_rows) == (0, 0, 1)  # and no error
+    assert (preview.valid_count, len(preview.rows), preview.comment_rows) == (0, 0, 2)  # and no error
 
 
 def test_the_example_row_is_a_valid_organization_once_its_mark_is_removed(sessions):
@@ -125,12 +131,22 @@ def test_the_example_row_is_a_valid_organization_once_its_mark_is_removed(sessio
     assert preview.valid_count == 1, preview.messages()
     record = preview.records[0]
     assert record["languages"] == ["en", "es"] and record["weekly_attendance"] == 300
+    assert "latitude" not in record  # an address row: looked up on import
+
+
+def test_the_coordinate_example_is_a_valid_organization_once_its_mark_is_removed(sessions):
+    text = directory_import.template_csv().decode("utf-8-sig")
+    example = directory_import.TEMPLATE_COORDINATE_EXAMPLE["name"]
+    unmarked = text.replace(example, example.rsplit(": ", 1)[1])
+    preview = directory_import.preview_import(sessions, unmarked.encode("utf-8-sig"))
+    assert preview.valid_count == 1 and preview.with_coordinates == 1 and preview.languages_to_confirm == 1
+    assert preview.rows.iloc[0]["district"] == "QN 03"
 
 
 def test_rows_filled_in_below_the_example_are_imported_and_it_is_not(sessions):
     filled = directory_import.template_csv() + b"Masjid Al-Falah,Muslim,37-02 75th Street,11372,,bn,,,,,,\r\n"
     preview = directory_import.preview_import(sessions, filled)
-    assert preview.valid_count == 1 and preview.record_rows == [3] and preview.comment_rows == 1
+    assert preview.valid_count == 1 and preview.record_rows == [4] and preview.comment_rows == 2
     result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
     names = organizations.list_organizations(sessions, include_contacts=False)["name"].tolist()
     assert result.created == 1 and names == ["Masjid Al-Falah"]
