@@ -11,7 +11,7 @@ The rule for columns, documented in the README and the import's help:
 Values that are clearly something else are refused with a message that says what to do, never guessed:
 a pair that looks swapped (latitude -73.9, longitude 40.7), a longitude without its minus sign (73.9), and
 projected coordinates (New York State Plane feet, EPSG:2263, such as x 1,012,345 and y 201,432, or web
-metres). Whether a point is in New York City is decided by point-in-polygon (`areas`): `outside_nyc` words
+metres), and 0, 0 (how open data marks a missing location). Whether a point is in New York City is decided by point-in-polygon (`areas`): `outside_nyc` words
 the refusal.
 """
 
@@ -80,6 +80,11 @@ def clean_point(latitude: object, longitude: object) -> tuple[float, float] | No
         raise InvalidInput(f"{given} {str(value).strip()[:30]!r} is given without a {missing}. {WHAT_TO_DO}")
     lat, lon = _number(latitude, "Latitude"), _number(longitude, "Longitude")
     pair = f"Latitude {_shown(lat)} and longitude {_shown(lon)}"
+    if lat == 0 and lon == 0:
+        raise InvalidInput(
+            f"{pair} is how open-data lists mark a missing location, not a place in New York. Find the "
+            "organization's coordinates, or leave both empty and give the street address and ZIP code."
+        )
     if (_within(lon, STATE_PLANE_X) and _within(lat, STATE_PLANE_Y)) or (
         _within(lat, STATE_PLANE_X) and _within(lon, STATE_PLANE_Y)
     ):

@@ -37,6 +37,7 @@ def test_decimal_degrees_are_read(latitude, longitude, point):
         ("40.75", "", r"Latitude '40.75' is given without a longitude.*address and ZIP"),
         ("", "-73.9", "Longitude '-73.9' is given without a latitude"),
         ("40.7.5", "-73.9", "is not a number"),
+        ("0", "0.0", r"Latitude 0 and longitude 0 is how open-data lists mark a missing location"),
     ],
 )
 def test_values_that_are_not_degrees_in_new_york_are_refused_with_what_to_do(latitude, longitude, message):
