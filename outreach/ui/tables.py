@@ -27,9 +27,8 @@ class Column:
     kind: Kind = TEXT
     help: str | None = None
     width: Width = None
-    format: str | None = (
-        None  # WHEN: instead of TIME_FORMAT (the audit trail wants seconds); DECIMAL: of %.1f
-    )
+    # WHEN: instead of TIME_FORMAT (the audit trail wants seconds); DECIMAL: instead of %.1f (coordinates)
+    format: str | None = None
 
 
 Columns = Mapping[str, Column]
