@@ -255,19 +255,15 @@ def import_organizations(
     places = [(r.get("address"), r.get("zip_code")) for r in to_look_up]
     found = iter(geocode_many(sessions, geocoder, places, progress=progress))
     lookups = [None if r.get("latitude") is not None else next(found) for r in preview.records]
-    results = [lk.result if lk else None for lk in lookups]
-    latitudes = np.array(
-        [
-            r["latitude"] if lk is None else (res.latitude if res else np.nan)
-            for r, lk, res in zip(preview.records, lookups, results, strict=True)
-        ]
-    )
-    longitudes = np.array(
-        [
-            r["longitude"] if lk is None else (res.longitude if res else np.nan)
-            for r, lk, res in zip(preview.records, lookups, results, strict=True)
-        ]
-    )
+    points = [
+        (record["latitude"], record["longitude"])
+        if lookup is None  # the file's own point
+        else (lookup.result.latitude, lookup.result.longitude)
+        if lookup.result
+        else (np.nan, np.nan)
+        for record, lookup in zip(preview.records, lookups, strict=True)
+    ]
+    latitudes, longitudes = np.array(points, dtype=float).reshape(-1, 2).T
     placed = areas.assign_many(latitudes, longitudes)
     with sessions.begin() as session:
         existing = _existing_in(session)
