@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot, wait_until_idle
 
 OPEN_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "congregations_open_data.csv"
+SLOW = 30_000  # ms for what waits on the server (a preview, the import, the map): the machine may be loaded
 
 
 def _names_and_points(folder: Path) -> tuple[Path, list[str]]:
@@ -38,7 +39,7 @@ def test_congregations_with_only_names_and_coordinates_are_imported_and_listed(o
     _section(tab, "Import")
     tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     placed = tab.get_by_test_id("stMetric").filter(has_text="Placed by coordinates")
-    expect(placed).to_contain_text("10")
+    expect(placed).to_contain_text("10", timeout=SLOW)
     expect(tab.get_by_test_id("stMetric").filter(has_text="Languages to confirm")).to_contain_text("10")
     expect(tab.get_by_test_id("stMetric").filter(has_text="Rows with a problem")).to_contain_text("0")
     preview = tab.get_by_test_id("stDataFrame").first
@@ -52,13 +53,17 @@ def test_congregations_with_only_names_and_coordinates_are_imported_and_listed(o
 
     tab.get_by_role("button", name="Import 10 valid row(s)").click()
     confirmation = tab.get_by_test_id("stAlertContentSuccess")
-    expect(confirmation).to_contain_text("Imported 10 organization(s): 10 placed by their coordinates")
+    expect(confirmation).to_contain_text(
+        "Imported 10 organization(s): 10 placed by their coordinates", timeout=SLOW
+    )
     expect(confirmation).to_contain_text("10 with languages to confirm")
 
     _section(tab, "List")
-    expect(tab.get_by_test_id("stAlertContentInfo")).to_contain_text("have languages to confirm")
+    expect(tab.get_by_test_id("stAlertContentInfo")).to_contain_text(
+        "have languages to confirm", timeout=SLOW
+    )
     tab.get_by_test_id("stCheckbox").get_by_text("Only languages to confirm").click()
-    expect(tab.get_by_text("Rows 1–10 of 10 organization(s).")).to_be_visible()
+    expect(tab.get_by_text("Rows 1–10 of 10 organization(s).")).to_be_visible(timeout=SLOW)
     wait_until_idle(tab)
     rows = tab.get_by_test_id("stDataFrame").first.locator("tbody tr[role='row']")
     expect(rows).to_have_count(10)
@@ -69,8 +74,8 @@ def test_congregations_with_only_names_and_coordinates_are_imported_and_listed(o
     screenshot(tab, "directory-languages-to-confirm")
 
     _section(tab, "Map")
-    expect(tab.get_by_text("The 10 organization(s) matching the filters above")).to_be_visible()
+    expect(tab.get_by_text("The 10 organization(s) matching the filters above")).to_be_visible(timeout=SLOW)
     drawn = tab.frame_locator("[data-testid='stIFrame']")
-    expect(drawn.locator(".leaflet-container")).to_be_visible()
+    expect(drawn.locator(".leaflet-container")).to_be_visible(timeout=SLOW)
     expect(drawn.locator(".marker-cluster, path.leaflet-interactive").first).to_be_visible()
     expect(tab.get_by_text("are not on the map")).to_have_count(0)  # every one of them was placed
