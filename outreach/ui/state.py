@@ -138,6 +138,7 @@ DIR_FILTER_DISTRICT = "dir_filter_district"
 DIR_FILTER_LANGUAGE = "dir_filter_language"
 DIR_FILTER_TRADITION = "dir_filter_tradition"
 DIR_FILTER_STATUS = "dir_filter_status"
+DIR_FILTER_TO_CONFIRM = "dir_filter_to_confirm"  # only organizations whose languages are to confirm
 DIR_TABLE = "dir_table"
 DIR_EXPORT = "dir_export"
 DIR_EDIT_PICK = "dir_edit_pick"  # 0 = a new organization, else the organization id
