@@ -71,16 +71,36 @@ CJK = Face(
         (0xF900, 0xFAFF),
         (0xFF00, 0xFFEF),
     ),
-    collection_index=2,  # the collection holds JP, KR, SC, TC, HK: Simplified Chinese for the campaign
+    collection_index=2,  # the collection holds JP, KR, SC, TC, HK: Simplified Chinese for the `zh` catalog
 )
-FACES: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, URDU, HEBREW, CJK)
-FALLBACK_ORDER: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, HEBREW, CJK)
-BY_LANGUAGE: dict[str, Face] = {"bn": BENGALI, "ar": ARABIC, "ur": URDU, "yi": HEBREW, "zh": CJK}
+# Traditional Chinese (the `zh-Hant` catalog): the same collection's TC face, whose glyphs follow the Traditional
+# standard (e.g. 說, 為 drawn as Traditional readers expect). Like Nastaliq it is chosen by language, never by
+# character: the code points are shared with Simplified, so a document in zh-Hant sets its Chinese in TC, and
+# Chinese in any other document (an organization's name) falls back to SC.
+CJK_TC = Face("NotoSansCJKTC", CJK.regular, CJK.bold, "fonts-noto-cjk", CJK.ranges, collection_index=3)
+FACES: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, URDU, HEBREW, CJK, CJK_TC)
+FALLBACK_ORDER: tuple[Face, ...] = (LATIN, BENGALI, ARABIC, HEBREW, CJK_TC, CJK)
+BY_LANGUAGE: dict[str, Face] = {
+    "bn": BENGALI,
+    "ar": ARABIC,
+    "ur": URDU,
+    "yi": HEBREW,
+    "zh": CJK,
+    "zh-Hant": CJK_TC,
+}
 
 
 def face_for(language: str) -> Face:
-    """The face text in `language` is set in (NotoSans for the Latin and Cyrillic languages)."""
+    """The face text in `language` (a catalog code) is set in (NotoSans for the Latin and Cyrillic languages)."""
     return BY_LANGUAGE.get(language, LATIN)
+
+
+def face_in(pdf: FPDF, language: str) -> Face:
+    """The face for `language` among those the document registered: Chinese in TC when it has TC only."""
+    face = face_for(language)
+    if face is CJK and CJK.family.casefold() not in pdf.fonts and CJK_TC.family.casefold() in pdf.fonts:
+        return CJK_TC
+    return face
 
 
 def missing(faces: Iterable[Face] = FACES) -> list[Path]:
@@ -103,12 +123,17 @@ def check_fonts(faces: Iterable[Face] = FACES) -> None:
 
 
 def faces_needed(texts: Iterable[str], languages: Iterable[str] = ()) -> list[Face]:
-    """NotoSans, the face of each language named, and every face whose script appears in the texts."""
+    """NotoSans, the face of each language named, and every face whose script appears in the texts (Chinese
+    characters in TC when the document is in Traditional Chinese, else in SC)."""
     points = {ord(ch) for text in texts for ch in text if ord(ch) >= 0x0590}
     needed = {LATIN, *(face_for(code) for code in languages)}
     for face in FACES:
+        if face is CJK_TC or (face is CJK and CJK_TC in needed):
+            continue
         if any(low <= point <= high for point in points for low, high in face.ranges):
             needed.add(face)
+    if CJK_TC in needed:  # a Traditional document sets all its Chinese (a "中文" line too) in TC
+        needed.discard(CJK)
     return [face for face in FACES if face in needed]
 
 

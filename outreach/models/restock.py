@@ -61,7 +61,7 @@ class RestockRequest(Base):
     token_id: Mapped[int | None] = mapped_column(ForeignKey("restock_tokens.id"), index=True)
     channel: Mapped[str] = mapped_column(String(12), default="link")
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
-    language: Mapped[str] = mapped_column(String(5), default="en")  # language the leader used
+    language: Mapped[str] = mapped_column(String(16), default="en")  # catalog the leader read (zh-Hant too)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)

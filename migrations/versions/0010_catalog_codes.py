@@ -1,0 +1,43 @@
+"""catalog codes: an organization's preferred language and a request's language may be a written catalog.
+
+Traditional Chinese is a catalog of its own (`zh-Hant`, outreach/catalog.py CATALOGS) next to Simplified (`zh`):
+the organization's preferred language (its restock page and documents) and the language a leader used for a
+request may now name it. Seven characters do not fit the old VARCHAR(5) (PostgreSQL refuses them), so both
+columns widen to 16 (room for any BCP 47 language-Script-REGION tag). Stock and coverage keep language codes.
+
+Revision ID: 0010
+Revises: 0003
+Create Date: 2026-12-03 18:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = "0010"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMNS = (("organizations", "preferred_language"), ("restock_requests", "language"))
+
+
+def upgrade() -> None:
+    for table, column in COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column, existing_type=sa.String(length=5), type_=sa.String(length=16), existing_nullable=False
+            )
+
+
+def downgrade() -> None:
+    # Traditional Chinese falls back to Simplified: the only catalog code longer than five characters.
+    op.execute("UPDATE organizations SET preferred_language = 'zh' WHERE preferred_language = 'zh-Hant'")
+    op.execute("UPDATE restock_requests SET language = 'zh' WHERE language = 'zh-Hant'")
+    for table, column in COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column, existing_type=sa.String(length=16), type_=sa.String(length=5), existing_nullable=False
+            )
