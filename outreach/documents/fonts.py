@@ -1,4 +1,5 @@
-"""Fonts for the printed documents: Debian's Noto fonts, found by path, registered only when the text needs them.
+"""Fonts for the printed documents: Debian's Noto fonts, found by path, registered only when the text needs them;
+and the fonts the faith-leader page and the HTML poster ask the browser for (`web_fonts_css`).
 
 The core PDF fonts know Latin-1 only, so every document embeds Noto: NotoSans for Latin and Cyrillic, and one
 face per script the campaign prints in. fpdf2 shapes the text with HarfBuzz (`uharfbuzz`): Bengali conjuncts
@@ -13,8 +14,10 @@ FontsMissing naming the Debian package to install.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -146,3 +149,74 @@ def register(pdf: FPDF, faces: Iterable[Face]) -> None:
         pdf.add_font(face.family, "B", face.bold, collection_font_number=face.collection_index)
     # Nastaliq is never a fallback (see URDU); exact_match=False lets bold text borrow a regular glyph.
     pdf.set_fallback_fonts([face.family for face in FALLBACK_ORDER if face in wanted], exact_match=False)
+
+
+# --- on screen and in the HTML poster ---------------------------------------------------------------------
+
+STATIC_FONTS_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"  # static/fonts/README.md
+STATIC_FONTS_URL = "/app/static/fonts"  # where Streamlit serves it (enableStaticServing)
+NASTALIQ_WEB_FAMILY = "Noto Nastaliq Urdu"
+NASTALIQ_WEB_FILES = (  # (file, CSS font-weight), under static/fonts/noto-nastaliq-urdu/
+    ("NotoNastaliqUrdu-Regular.ttf", 400),
+    ("NotoNastaliqUrdu-Bold.ttf", 700),
+)
+# The browser's font stack per catalog, first the face the PDFs use. Urdu: our served Nastaliq, then the
+# Nastaliq faces Urdu readers may have, then Naskh. Chinese: the Traditional or Simplified faces phones and
+# desktops ship, so a shared code point takes the glyph shape its readers expect.
+WEB_FAMILIES = {
+    "ur": f'"{NASTALIQ_WEB_FAMILY}", "Jameel Noori Nastaleeq", "Urdu Typesetting", "Noto Naskh Arabic", serif',
+    "zh": '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
+    "zh-Hant": '"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", sans-serif',
+}
+# Nastaliq climbs diagonally and hangs below the line: it needs about twice the line height of Latin text.
+WEB_LINE_HEIGHT = {"ur": "2.1"}
+
+
+def web_family(lang: str) -> str | None:
+    """The CSS font-family list for text in catalog `lang`; None: the page's own font is right."""
+    return WEB_FAMILIES.get(lang)
+
+
+@lru_cache(maxsize=2)
+def _font_data_url(name: str) -> str:
+    data = (STATIC_FONTS_DIR / "noto-nastaliq-urdu" / name).read_bytes()
+    return "data:font/ttf;base64," + base64.b64encode(data).decode("ascii")
+
+
+def web_font_faces(lang: str, *, embed: bool = False) -> str:
+    """The @font-face rules for the fonts the app serves that text in `lang` needs ('' for most catalogs).
+
+    `embed=False`: the app's own URL (the restock page); `embed=True`: the font inside the CSS as a data: URL,
+    for an HTML file opened from disk (the poster). Always the served file, not a local() copy: it is the
+    version the PDFs use, and a browser caches it after the first page."""
+    if lang != "ur":
+        return ""
+    rules = []
+    for name, weight in NASTALIQ_WEB_FILES:
+        url = _font_data_url(name) if embed else f"{STATIC_FONTS_URL}/noto-nastaliq-urdu/{name}"
+        rules.append(
+            f'@font-face {{ font-family: "{NASTALIQ_WEB_FAMILY}"; font-style: normal; font-weight: {weight}; '
+            f'font-display: swap; src: url("{url}") format("truetype"); }}'
+        )
+    return "\n".join(rules)
+
+
+def web_fonts_css(lang: str, selector: str) -> str:
+    """A <style> block setting text under `selector` in the catalog's fonts ('' when the default is right).
+
+    Everything `lang` decides is one of our constants (the catalog code picks from WEB_FAMILIES), so the
+    block carries nothing anyone typed. Code (a confirmation number, a link) keeps its monospace font, and
+    Streamlit's icons (a font whose ligatures draw them) keep theirs."""
+    family = web_family(lang)
+    if family is None:
+        return ""
+    keep = ":not(code, code *, pre, pre *, [data-testid='stIconMaterial'])"
+    rules = [
+        f"{selector} :is(h1, h2, h3, p, li, label, input, textarea, button, span, div){keep} "
+        f"{{ font-family: {family}; }}"
+    ]
+    if lang in WEB_LINE_HEIGHT:
+        rules.append(
+            f"{selector} :is(h1, h2, h3, p, li, label){keep} {{ line-height: {WEB_LINE_HEIGHT[lang]}; }}"
+        )
+    return "<style>\n" + "\n".join(filter(None, [web_font_faces(lang), *rules])) + "\n</style>"
