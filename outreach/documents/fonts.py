@@ -160,11 +160,11 @@ NASTALIQ_WEB_FILES = (  # (file, CSS font-weight), under static/fonts/noto-nasta
     ("NotoNastaliqUrdu-Regular.ttf", 400),
     ("NotoNastaliqUrdu-Bold.ttf", 700),
 )
-# The browser's font stack per catalog, first the face the PDFs use. Urdu: our served Nastaliq, then the
-# Nastaliq faces Urdu readers may have, then Naskh. Chinese: the Traditional or Simplified faces phones and
+# The browser's font stack per catalog, first the face the PDFs use. Urdu: our served Nastaliq (it has no
+# Latin letters: a name or "QR" in Urdu text takes Streamlit's own Source Sans, not a serif). Chinese: the Traditional or Simplified faces phones and
 # desktops ship, so a shared code point takes the glyph shape its readers expect.
 WEB_FAMILIES = {
-    "ur": f'"{NASTALIQ_WEB_FAMILY}", "Jameel Noori Nastaleeq", "Urdu Typesetting", "Noto Naskh Arabic", serif',
+    "ur": f'"{NASTALIQ_WEB_FAMILY}", "Source Sans", "Noto Sans", sans-serif',
     "zh": '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
     "zh-Hant": '"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", sans-serif',
 }
@@ -216,7 +216,9 @@ def web_fonts_css(lang: str, selector: str) -> str:
         f"{{ font-family: {family}; }}"
     ]
     if lang in WEB_LINE_HEIGHT:
-        rules.append(
-            f"{selector} :is(h1, h2, h3, p, li, label){keep} {{ line-height: {WEB_LINE_HEIGHT[lang]}; }}"
-        )
+        rules.append(f"{selector} :is(p, li, label){keep} {{ line-height: {WEB_LINE_HEIGHT[lang]}; }}")
+        # Headings: a little less (a Latin organization name in h3 would drift apart), and the title smaller,
+        # since Nastaliq looks about a third larger than Source Sans at the same size.
+        rules.append(f"{selector} :is(h1, h2, h3){keep} {{ line-height: 1.7; }}")
+        rules.append(f"{selector} h1{keep} {{ font-size: 2.2rem; }}")
     return "<style>\n" + "\n".join(filter(None, [web_font_faces(lang), *rules])) + "\n</style>"
