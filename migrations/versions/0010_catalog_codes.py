@@ -3,7 +3,10 @@
 Traditional Chinese is a catalog of its own (`zh-Hant`, outreach/catalog.py CATALOGS) next to Simplified (`zh`):
 the organization's preferred language (its restock page and documents) and the language a leader used for a
 request may now name it. Seven characters do not fit the old VARCHAR(5) (PostgreSQL refuses them), so both
-columns widen to 16 (room for any BCP 47 language-Script-REGION tag). Stock and coverage keep language codes.
+columns widen to 16 on PostgreSQL (room for any BCP 47 language-Script-REGION tag). SQLite is left alone: it
+never enforces a VARCHAR length, and changing a declared type there rebuilds the table, which the foreign keys
+of a populated database refuse inside the migration's transaction (outreach/models/base.py CATALOG_CODE).
+Stock and coverage keep language codes.
 
 Revision ID: 0010
 Revises: 0003
@@ -25,6 +28,8 @@ COLUMNS = (("organizations", "preferred_language"), ("restock_requests", "langua
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        return
     for table, column in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
@@ -36,6 +41,8 @@ def downgrade() -> None:
     # Traditional Chinese falls back to Simplified: the only catalog code longer than five characters.
     op.execute("UPDATE organizations SET preferred_language = 'zh' WHERE preferred_language = 'zh-Hant'")
     op.execute("UPDATE restock_requests SET language = 'zh' WHERE language = 'zh-Hant'")
+    if op.get_bind().dialect.name == "sqlite":
+        return
     for table, column in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
