@@ -27,24 +27,22 @@ depends_on: str | Sequence[str] | None = None
 COLUMNS = (("organizations", "preferred_language"), ("restock_requests", "language"))
 
 
-def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+def _resize(old: int, new: int) -> None:
+    if op.get_bind().dialect.name == "sqlite":  # no length enforced; a rebuild would trip the foreign keys
         return
     for table, column in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
-                column, existing_type=sa.String(length=5), type_=sa.String(length=16), existing_nullable=False
+                column, existing_type=sa.String(length=old), type_=sa.String(length=new), existing_nullable=False
             )
+
+
+def upgrade() -> None:
+    _resize(5, 16)
 
 
 def downgrade() -> None:
     # Traditional Chinese falls back to Simplified: the only catalog code longer than five characters.
     op.execute("UPDATE organizations SET preferred_language = 'zh' WHERE preferred_language = 'zh-Hant'")
     op.execute("UPDATE restock_requests SET language = 'zh' WHERE language = 'zh-Hant'")
-    if op.get_bind().dialect.name == "sqlite":
-        return
-    for table, column in COLUMNS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column(
-                column, existing_type=sa.String(length=16), type_=sa.String(length=5), existing_nullable=False
-            )
+    _resize(16, 5)
