@@ -324,3 +324,35 @@ def test_phone_request_packs_are_read_exactly(submitted, typed, packs):
     else:
         assert stored == [(ref.units[("flyer", "en")], packs)]
         assert [s.value for s in at.success] == ["Phone request saved; it is in the queue."]
+
+
+def test_a_request_sent_in_traditional_chinese_names_its_script_for_the_coordinator(submitted):
+    sessions, ref, org, sent = submitted
+    chinatown = organizations.create_organization(
+        sessions,
+        name="華埠浸信會",
+        borough="Manhattan",
+        languages=["zh"],
+        preferred_language="zh-Hant",
+        actor="t",
+    )
+    inventory.receive(
+        sessions,
+        unit_id=ref.units[("flyer", "zh")],
+        location_id=ref.main_depot,
+        quantity=500,
+        reference="r",
+        actor="t",
+    )
+    token = restock_links.issue_link(sessions, organization_id=chinatown, actor="t")
+    traditional = restock.submit_request(
+        sessions,
+        token=token,
+        idempotency_key=uuid.uuid4().hex,
+        language="zh-Hant",
+        lines={ref.units[("flyer", "zh")]: 2},
+    )
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.REQ_SELECTED).set_value(traditional.request_id).run()
+    assert not at.exception
+    assert "leader's language: Chinese (Traditional)" in page_text(at)
