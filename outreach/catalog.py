@@ -33,9 +33,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("es", "Spanish", "Español", "ltr", "spanish"),
     Language("en", "English", "English", "ltr", "english"),
     Language("fr", "French", "Français", "ltr", "french"),
-    Language(
-        "zh", "Chinese", "中文", "ltr", "chinese"
-    ),  # the written language; spoken: Mandarin, Cantonese, …
+    # "Chinese", the written language (read by Mandarin, Cantonese and Taishanese speakers alike)
+    Language("zh", "Chinese", "中文", "ltr", "chinese"),
     Language("ar", "Arabic", "العربية", "rtl", "arabic"),
     Language("ru", "Russian", "Русский", "ltr", "russian"),
     Language("bn", "Bangla", "বাংলা", "ltr", "bengali"),
