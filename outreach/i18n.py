@@ -1,9 +1,13 @@
-"""Messages a faith leader sees, in the campaign's ten languages.
+"""Messages a faith leader sees and the documents print, in the campaign's ten languages (eleven catalogs).
 
-One catalog per language: the folder `outreach/translations/<code>/`, one flat JSON file (`key -> text`,
-`str.format` placeholders) per area of the app (`restock.json`, ...), so each capability adds its own file; a
-key lives in exactly one file. English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
-and the same placeholders. Domain errors meant for leaders carry a message key and parameters
+One catalog per written language (`outreach.catalog.CATALOGS`: the ten languages, and Chinese in Simplified `zh`
+and Traditional `zh-Hant`): the folder `outreach/translations/<code>/`, one flat JSON file (`key -> text`,
+`str.format` placeholders) per area of the app (`restock.json` the restock page, `documents.json` the posters,
+pick lists and packing slips, ...), so each capability adds its own file; a key lives in exactly one file, and
+the screens, the HTML poster and the PDFs read the same one. `glossary.json` is not messages: it fixes the
+words for flyer, booklet, pack, organization, community and request in that language (`glossary`).
+English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
+and the same placeholders, and uses its glossary's words. Domain errors meant for leaders carry a message key and parameters
 (`localized(...)`), so the public page can show them in whichever language the leader picked.
 """
 
@@ -14,15 +18,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.catalog import CATALOG_CODES, catalog_of, language_of
 from outreach.errors import OutreachError
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 REFERENCE_LANGUAGE = "en"
+GLOSSARY_FILE = "glossary.json"
 E = TypeVar("E", bound=OutreachError)
 
 
-@lru_cache(maxsize=len(LANGUAGE_CODES))
+@lru_cache(maxsize=len(CATALOG_CODES))
 def messages(code: str) -> dict[str, str]:
     """The whole catalog of one language, all its files merged (read once per process)."""
     catalog: dict[str, str] = {}
@@ -36,13 +41,25 @@ def messages(code: str) -> dict[str, str]:
 
 
 def catalog_files(code: str) -> list[Path]:
-    """The JSON files of one language's catalog, in a stable order."""
-    return sorted((TRANSLATIONS_DIR / code).glob("*.json"))
+    """The JSON message files of one language's catalog, in a stable order (not its glossary)."""
+    return sorted(path for path in (TRANSLATIONS_DIR / code).glob("*.json") if path.name != GLOSSARY_FILE)
+
+
+@lru_cache(maxsize=len(CATALOG_CODES))
+def glossary(code: str) -> dict[str, dict[str, Any]]:
+    """The catalog's glossary: concept -> {"term", "forms", "avoid", "note"} (see translations/README.md)."""
+    data: dict[str, dict[str, Any]] = json.loads((TRANSLATIONS_DIR / code / GLOSSARY_FILE).read_text("utf-8"))
+    return data
 
 
 def normalize(code: str | None) -> str:
-    """A supported language code; anything else falls back to English."""
-    return code if code in LANGUAGE_CODES else REFERENCE_LANGUAGE
+    """A catalog code (the ten languages, and `zh-Hant`); anything else falls back to English."""
+    return code if code in CATALOG_CODES else REFERENCE_LANGUAGE
+
+
+def language_of_catalog(code: str | None) -> str:
+    """The campaign language a catalog writes: 'zh' for 'zh-Hant', else the code itself (English if unknown)."""
+    return catalog_of(normalize(code)).language
 
 
 def t(key: str, lang: str | None, /, **params: Any) -> str:
@@ -65,7 +82,7 @@ def _render(value: Any, lang: str) -> Any:
 
 def direction(lang: str | None) -> str:
     """'rtl' for Arabic, Urdu and Yiddish, else 'ltr' (from the language catalog)."""
-    return language_of(normalize(lang)).direction
+    return language_of(language_of_catalog(lang)).direction
 
 
 def is_rtl(lang: str | None) -> bool:
@@ -90,8 +107,8 @@ def status_label(status: str, lang: str | None) -> str:
 
 
 def language_choices() -> dict[str, str]:
-    """Code -> name in that language, for the leader's language picker."""
-    return {code: language_of(code).native for code in LANGUAGE_CODES}
+    """Catalog code -> its name in its own language and script, for the leader's picker (简体中文, 繁體中文)."""
+    return {code: catalog_of(code).native for code in CATALOG_CODES}
 
 
 # --- errors a leader can read ---------------------------------------------------------------------------
