@@ -6,6 +6,7 @@ negative balance (CHECK constraints on `stock_balances`).
 """
 
 from outreach.models.base import NAMING, Base
+from outreach.models.data_versions import DataVersion
 from outreach.models.organizations import GeocodeCacheEntry, Organization, OrganizationLanguage
 from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User, UserSession
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
@@ -16,6 +17,7 @@ __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
     "AuditEntry",
     "Base",
+    "DataVersion",
     "Edition",
     "GeocodeCacheEntry",
     "Location",
