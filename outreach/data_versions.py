@@ -80,7 +80,7 @@ def written_tables(statement: str, compiled: Any = None) -> set[str]:
     truncated = _TRUNCATE.match(statement)
     if truncated:
         names = _TRUNCATE_END.sub("", truncated[1])
-        return {name.strip().strip('"`').split(".")[-1].lower() for name in names.split(",") if name.strip()}
+        return {name.split(".")[-1].strip().strip('"`').lower() for name in names.split(",") if name.strip()}
     return set()
 
 
