@@ -24,10 +24,11 @@ NOT_ON_MAP_SHOWN = 200
 class CoverageView:
     table: pd.DataFrame  # the gap table (gaps.TABLE_COLUMNS), largest gap first
     map_html: str  # the folium map as one HTML document, every database text escaped by maps
-    on_map: int  # active organizations drawn as markers
+    on_map: int  # active organizations drawn (as markers, or counted in their district's circle)
     not_on_map: int  # active organizations without a location
     not_on_map_listed: pd.DataFrame  # the first NOT_ON_MAP_SHOWN: name, borough, district, languages
     unplaced: dict[str, int]  # organizations and units in no area at this level
+    by_district: bool = False  # one circle per district instead of a marker per organization
 
 
 def coverage_view(
@@ -40,10 +41,12 @@ def coverage_view(
     metric: str,
     caption: str,
     desert_min_lep: int,
+    district_counts: pd.DataFrame | None = None,
 ) -> CoverageView:
     """The gap table, the map and the counts for one level, one language (None: all) and one metric.
 
     `shipped` and `directory` may already be limited to the language (the page reads only its rows).
+    `district_counts` (`inputs.district_status_counts`): the map draws a circle per district, not markers.
     """
     table = gaps.gap_table(
         need.need(level),
@@ -65,6 +68,7 @@ def coverage_view(
         metric=metric,
         caption=caption,
         area_labels=dict(zip(table["area"], table["area_label"], strict=False)),
+        district_counts=district_counts,
     )
     hidden = maps.not_on_map(active)
     listed = hidden.head(NOT_ON_MAP_SHOWN)
@@ -78,6 +82,7 @@ def coverage_view(
         not_on_map=len(hidden),
         not_on_map_listed=listed,
         unplaced=gaps.unplaced(shipped, directory, level=level),
+        by_district=district_counts is not None,
     )
 
 
