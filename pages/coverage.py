@@ -19,19 +19,17 @@ VIEWS_CACHED = 12
 def load_view(database_url: str, level: str, language: str | None, metric: str, caption: str) -> CoverageView:
     """The whole view for one choice, the map already rendered: a rerun that changes none of these
     arguments costs no rebuild of the map or the gap table."""
-    # One language chosen: only its shipments and the organizations serving it are read. Too many
-    # organizations to draw one by one: a circle per district, counted in SQL (district_summary).
-    by_district = coverage_reads.district_counts(database_url, language)
+    # One language chosen: only its shipments and the organizations serving it are read.
     return coverage_view(
         coverage_reads.shipped_units(database_url, language),
-        coverage_reads.organizations(database_url, language, request_status=by_district is None),
+        coverage_reads.organizations(database_url, language),
         coverage_reads.campaign_totals(database_url),
         level=level,
         language=language,
         metric=metric,
         caption=caption,
         desert_min_lep=settings().desert_min_lep,
-        district_counts=by_district,
+        marker_limit=settings().map_marker_limit,
     )
 
 

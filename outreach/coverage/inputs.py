@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy import case, func, literal, select
 
 from outreach.catalog import LANGUAGE_CODES
-from outreach.coverage.markers import NYC_BOUNDS
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.models import (
     Organization,
@@ -56,7 +55,6 @@ def organizations(
     language: str | None = None,
     for_map: bool = True,
     only_active: bool = False,
-    request_status: bool = True,
 ) -> pd.DataFrame:
     """Every organization (or, with `language`, those serving it) with what the coverage map and planner
     need, and no contact details.
@@ -64,8 +62,7 @@ def organizations(
     Columns: id, name, borough, community_district, latitude, longitude, status, weekly_attendance,
     usual_request_packs, languages (space-separated codes, sorted), request_status (waiting / in_transit /
     recently_delivered / long_ago). `for_map=False` leaves out latitude, longitude and request_status
-    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them);
-    `request_status=False` leaves out the status alone (a map that draws `district_status_counts` instead).
+    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them).
     """
     spoken = select(
         OrganizationLanguage.organization_id.label("organization_id"),
@@ -90,11 +87,7 @@ def organizations(
             Organization.weekly_attendance,
             Organization.usual_request_packs,
             func.coalesce(languages.c.languages, "").label("languages"),
-            *(
-                [_request_status(now or utcnow(), recent_days).label("request_status")]
-                if for_map and request_status
-                else []
-            ),
+            *([_request_status(now or utcnow(), recent_days).label("request_status")] if for_map else []),
         )
         .outerjoin(languages, languages.c.organization_id == Organization.id)
         .order_by(Organization.id)
@@ -111,50 +104,6 @@ def organizations(
     # once per distinct combination (a few hundred), not once per organization.
     distinct = {text: " ".join(sorted(str(text).split())) for text in frame["languages"].unique()}
     frame["languages"] = frame["languages"].map(distinct)
-    return frame
-
-
-def _active_on_map(language: str | None) -> list[Any]:
-    """Active organizations (serving `language`) with coordinates inside NYC: those a map can draw."""
-    (south, west), (north, east) = NYC_BOUNDS
-    conditions = [
-        Organization.status == "active",
-        Organization.latitude.between(south, north),
-        Organization.longitude.between(west, east),
-    ]
-    if language is not None:
-        serving = select(OrganizationLanguage.organization_id).where(
-            OrganizationLanguage.language == language
-        )
-        conditions.append(Organization.id.in_(serving))
-    return conditions
-
-
-def active_on_map_count(sessions: SessionFactory, *, language: str | None = None) -> int:
-    """How many organizations the coverage map would draw: it decides markers or district circles."""
-    frame = read_frame(sessions, select(func.count()).where(*_active_on_map(language)))
-    return int(frame.iloc[0, 0])
-
-
-def district_status_counts(
-    sessions: SessionFactory,
-    *,
-    language: str | None = None,
-    recent_days: int = RECENT_DAYS,
-    now: dt.datetime | None = None,
-) -> pd.DataFrame:
-    """Active organizations on the map per community district and request status, counted in SQL (a few
-    hundred rows however large the directory). Columns: community_district, request_status, organizations."""
-    status = _request_status(now or utcnow(), recent_days).label("request_status")
-    statement = (
-        select(Organization.community_district, status, func.count().label("organizations"))
-        .where(*_active_on_map(language))
-        .group_by(Organization.community_district, status)
-        .order_by(Organization.community_district, status)
-    )
-    frame = read_frame(sessions, statement)
-    frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
-    frame["organizations"] = frame["organizations"].astype("int64")
     return frame
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outreach.config import settings
 from outreach.coverage import inputs as coverage_data
 from outreach.shipments import totals as shipment_totals
 from outreach.ui.resources import cached_read, get_sessions
@@ -17,19 +16,9 @@ def shipped_units(database_url: str, language: str | None = None) -> pd.DataFram
 
 
 @cached_read()
-def organizations(
-    database_url: str, language: str | None = None, request_status: bool = True
-) -> pd.DataFrame:
-    """All organizations, or those serving one language (`request_status=False`: without the markers' colour)."""
-    return coverage_data.organizations(get_sessions(), language=language, request_status=request_status)
-
-
-@cached_read()
-def district_counts(database_url: str, language: str | None = None) -> pd.DataFrame | None:
-    """Organizations per district and request status when there are too many to draw one by one, else None."""
-    if coverage_data.active_on_map_count(get_sessions(), language=language) <= settings().map_marker_limit:
-        return None
-    return coverage_data.district_status_counts(get_sessions(), language=language)
+def organizations(database_url: str, language: str | None = None) -> pd.DataFrame:
+    """All organizations, or those serving one language."""
+    return coverage_data.organizations(get_sessions(), language=language)
 
 
 @cached_read()

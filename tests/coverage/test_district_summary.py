@@ -72,3 +72,22 @@ def test_the_coverage_map_draws_circles_instead_of_markers_when_given_district_c
     each = maps.coverage_map(values, **arguments)
     assert len(marker_layers(each)) == 1
     assert not [c for c in each._children.values() if isinstance(c, folium.FeatureGroup)]
+
+
+def test_status_counts_count_the_drawn_organizations_per_district_and_status():
+    drawn = pd.DataFrame(
+        {
+            "community_district": pd.array([101, 101, 412, 101, pd.NA], dtype="Int64"),
+            "request_status": ["waiting", "waiting", "long_ago", "in_transit", "waiting"],
+        }
+    )
+    counts = district_summary.status_counts(drawn)
+    by_key = {
+        (
+            row.community_district if pd.notna(row.community_district) else None,
+            row.request_status,
+        ): row.organizations
+        for row in counts.itertuples()
+    }
+    assert by_key == {(101, "in_transit"): 1, (101, "waiting"): 2, (412, "long_ago"): 1, (None, "waiting"): 1}
+    assert len(circles(district_summary.summary_layer(counts))) == 2

@@ -189,39 +189,3 @@ def test_pending_units_are_drafts_and_packed_not_reserved(sessions, stocked):
     assert record["unit_id"] == ref.units[("flyer", "bn")] and record["units"] == 150
     assert record["language"] == "bn" and int(record["community_district"]) == 312
     assert record["depot_id"] == ref.main_depot
-
-
-def test_district_status_counts_are_the_per_organization_statuses_counted_in_sql(sessions, stocked):
-    ref = stocked
-    waiting = make_org(sessions, "Waiting Temple", languages=["bn"], district=312)
-    make_org(sessions, "Quiet Chapel", languages=["bn", "es"], district=312)
-    make_org(sessions, "Far Church", languages=["es"], district=301)
-    make_org(sessions, "No Place Yet", languages=["bn"], district=312, coordinates=False)  # not on the map
-    with sessions.begin() as session:
-        session.add(
-            RestockRequest(
-                reference="R-9", idempotency_key="k-9", organization_id=waiting, status="submitted"
-            )
-        )
-    moving = make_org(sessions, "Moving Church", languages=["bn"], district=301)
-    ship(sessions, ref, moving, {ref.units[("flyer", "bn")]: 50}, until="shipped")
-
-    counts = coverage_data.district_status_counts(sessions)
-    assert sorted(counts.itertuples(index=False, name=None)) == [
-        (301, "in_transit", 1),
-        (301, "long_ago", 1),
-        (312, "long_ago", 1),
-        (312, "waiting", 1),
-    ]
-    # The same as the map's own per-organization read, counted: one language narrows both.
-    rows = coverage_data.organizations(sessions, language="bn")
-    on_map = rows[rows["latitude"].notna()]
-    expected = on_map.groupby(["community_district", "request_status"]).size()
-    bengali = coverage_data.district_status_counts(sessions, language="bn")
-    assert (
-        bengali.set_index(["community_district", "request_status"])["organizations"].to_dict()
-        == expected.to_dict()
-    )
-    assert coverage_data.active_on_map_count(sessions) == 4
-    assert coverage_data.active_on_map_count(sessions, language="bn") == 3
-    assert "request_status" not in coverage_data.organizations(sessions, request_status=False).columns
