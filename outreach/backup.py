@@ -32,7 +32,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from outreach import audit
+from outreach import audit, data_versions
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User, UserSession
@@ -45,9 +45,12 @@ MANIFEST = "manifest.json"
 # they point at users). The restoring admin's own sign-in ends with them.
 ACCOUNT_TABLES = (UserSession.__tablename__, User.__tablename__, RoleMapping.__tablename__)
 _INSERT_CHUNK = 500
-# Derived tables are not archived: restore recomputes them from the rows they summarize.
+# Derived tables are not archived: restore recomputes them from the rows they summarize. Nor are the data
+# versions: they describe this database's history of writes, and only ever grow (outreach/data_versions.py);
+# the restore's own writes move them.
 DERIVED_TABLES = ("shipment_totals",)
-ARCHIVED_TABLES = [table for table in Base.metadata.sorted_tables if table.name not in DERIVED_TABLES]
+NOT_ARCHIVED = (*DERIVED_TABLES, data_versions.TABLE)
+ARCHIVED_TABLES = [table for table in Base.metadata.sorted_tables if table.name not in NOT_ARCHIVED]
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ def restore(sessions: SessionFactory, *, source: bytes | IO[bytes], actor: str) 
 def _require_empty(session: Session) -> None:
     filled = []
     for table in Base.metadata.sorted_tables:
-        if table.name in (*ACCOUNT_TABLES, audit.TABLE_NAME):
+        if table.name in (*ACCOUNT_TABLES, audit.TABLE_NAME, data_versions.TABLE):
             continue
         if session.execute(select(func.count()).select_from(table)).scalar_one():
             filled.append(table.name)

@@ -71,6 +71,7 @@ class Settings:
     restock_max_per_hour: int
     restock_max_packs_per_line: int
     desert_min_lep: int
+    map_marker_limit: int
     session_idle_minutes: int
     session_max_hours: int
     demo_password: str
@@ -106,6 +107,7 @@ def load_settings() -> Settings:
         restock_max_per_hour=_int_setting("KYR_RESTOCK_MAX_PER_HOUR", 5),
         restock_max_packs_per_line=_int_setting("KYR_RESTOCK_MAX_PACKS_PER_LINE", 40),
         desert_min_lep=_int_setting("KYR_DESERT_MIN_LEP", 1_000),
+        map_marker_limit=_int_setting("KYR_MAP_MARKER_LIMIT", 2_000),
         session_idle_minutes=_int_setting("KYR_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int_setting("KYR_SESSION_MAX_HOURS", 12),
         demo_password=_setting("KYR_DEMO_PASSWORD", "kyr-demo-2026"),

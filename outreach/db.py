@@ -53,6 +53,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
+    """The engine for `url`; every committed write through it moves `data_versions` (outreach/data_versions.py)."""
+    from outreach import data_versions
+
     url = url or settings().database_url
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -60,8 +63,10 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    data_versions.track(engine)
+    return engine
 
 
 def make_sessions(engine: Engine) -> SessionFactory:

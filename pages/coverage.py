@@ -29,6 +29,7 @@ def load_view(database_url: str, level: str, language: str | None, metric: str, 
         metric=metric,
         caption=caption,
         desert_min_lep=settings().desert_min_lep,
+        marker_limit=settings().map_marker_limit,
     )
 
 

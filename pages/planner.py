@@ -27,8 +27,8 @@ def load_levels(database_url: str, language_code: str, depot: int) -> pd.DataFra
 def load_plan(
     database_url: str, language_code: str, units: int, pack_size: int, edition_status: str
 ) -> allocation.Plan:
-    """Cached, so a rerun (a note typed, a page of the plan turned) does not recompute it; every write
-    clears it with the other reads. Only this language's shipments and organizations are read."""
+    """Cached, so a rerun (a note typed, a page of the plan turned) does not recompute it; any write
+    (the data version) makes it read afresh. Only this language's shipments and organizations are read."""
     return planning.plan_for_language(
         coverage_reads.shipped_units(database_url, language_code),
         coverage_reads.planner_organizations(database_url, language_code),

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from outreach import backup, config, inventory
+from outreach import backup, config, data_versions, inventory
 from outreach.accounts import auth
 from outreach.accounts import sessions as user_sessions
 from outreach.db import SessionFactory, make_engine, make_sessions
@@ -173,7 +173,8 @@ def test_round_trip_loses_nothing(archive, target):
     restored = dump(target)
     original = archive["rows"]
     # Derived tables are not archived; restore rebuilds them, and they must come back equal (loop below).
-    assert counts == {name: len(rows) for name, rows in original.items() if name not in backup.DERIVED_TABLES}
+    # Nor are the data versions: the target's own count of writes, checked in the next test.
+    assert counts == {name: len(rows) for name, rows in original.items() if name not in backup.NOT_ARCHIVED}
     assert "shipment_totals" in original and "shipment_totals" not in counts
     assert all(len(rows) for rows in original.values()), counts  # every table has rows to compare
     assert counts["organizations"] == 120
@@ -183,10 +184,22 @@ def test_round_trip_loses_nothing(archive, target):
             assert restored[name][-1][3] == "restore"  # (id, at, actor, action, ...): the restore itself
         elif name in backup.DERIVED_TABLES:  # rebuilt: the same sums, without rows that fell to zero
             assert restored[name] == [row for row in rows if row[-2] or row[-1]], name  # units or reserved
-        else:
+        elif name != data_versions.TABLE:
             assert restored[name] == rows, name
     ledger, balances = _ledger_sums(target)
     assert ledger and ledger == balances
+
+
+def test_a_restore_moves_the_data_version_of_every_table_it_fills(archive, target):
+    """Another app process's cached reads must see the restored campaign on its next rerun."""
+    engine = target.kw["bind"]
+    before_total, before = data_versions.current(engine), data_versions.versions(engine)
+    counts = backup.restore(target, source=archive["data"], actor="ada")
+    after = data_versions.versions(engine)
+    assert data_versions.current(engine) > before_total
+    filled = {name for name, rows in counts.items() if rows} | {"shipment_totals"}  # rebuilt by the restore
+    assert filled <= set(after)
+    assert all(after[name] == before.get(name, 0) + 1 for name in filled), (before, after)  # one transaction
 
 
 def test_after_a_restore_new_rows_get_fresh_ids(archive, target):
@@ -210,8 +223,8 @@ def test_the_manifest_describes_the_archive(archive):
         assert manifest["format"] == backup.FORMAT and manifest["format_version"] == backup.FORMAT_VERSION
         assert manifest["schema_revision"]
         names = [entry["name"] for entry in manifest["tables"]]
-        # parents before children; derived tables are not archived
-        assert names == [t.name for t in Base.metadata.sorted_tables if t.name not in backup.DERIVED_TABLES]
+        # parents before children; derived tables and data versions are not archived
+        assert names == [t.name for t in Base.metadata.sorted_tables if t.name not in backup.NOT_ARCHIVED]
         for entry in manifest["tables"]:
             assert (
                 len(zipped.read(entry["file"]).splitlines())
@@ -307,8 +320,9 @@ def test_a_backup_from_this_database_server_restores_identically(sessions, ref, 
     before = dump(sessions)
     backup.restore(target, source=backup.backup_bytes(sessions, actor="t"), actor="t")
     after = dump(target)
-    assert {name: rows for name, rows in after.items() if name != "audit_log"} == {
-        name: rows for name, rows in before.items() if name != "audit_log"
+    # The audit trail gains the restore; the data versions count each database's own writes.
+    assert {name: rows for name, rows in after.items() if name not in ("audit_log", data_versions.TABLE)} == {
+        name: rows for name, rows in before.items() if name not in ("audit_log", data_versions.TABLE)
     }
     assert after["audit_log"][:-1] == before["audit_log"]
 

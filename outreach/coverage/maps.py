@@ -22,6 +22,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from outreach.coverage.district_summary import SUMMARY_NAME, summary_layer
 from outreach.coverage.gaps import format_number
 from outreach.coverage.markers import (
     ORGANIZATION_STATUS,
@@ -272,13 +273,15 @@ def coverage_map(
     metric: str,
     caption: str,
     area_labels: Mapping[object, str] | None = None,
+    district_counts: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Choropleth of one metric per area, borough outlines, organizations by request status, legends.
 
     `values`: `outreach.coverage.gaps.area_values` output (area, value, lep_speakers, delivered, ...).
     `areas` / `borough_outlines`: GeoJSON whose features carry `properties.area` (`outreach.coverage.need.boundaries`).
     `organizations`: id, name, latitude, longitude, borough, community_district, languages, request_status.
-    Areas without a value (NaN) are grey and say "no data".
+    Areas without a value (NaN) are grey and say "no data". With `district_counts` (too many organizations
+    to draw one by one: `outreach.coverage.district_summary`), one circle per district replaces the markers.
     """
     fmap = _base_map(TILES_FAILED_WITH_AREAS)
     scale = _scale(values["value"] if "value" in values else pd.Series(dtype=float), metric)
@@ -303,10 +306,14 @@ def coverage_map(
         style_function=lambda _feature: {"fill": False, "color": "#111111", "weight": 2.2},
         interactive=False,
     ).add_to(fmap)
-    marker_layer(
-        organizations, category_column="request_status", categories=REQUEST_STATUS, name="Organizations"
-    ).add_to(fmap)
+    if district_counts is None:
+        marker_layer(
+            organizations, category_column="request_status", categories=REQUEST_STATUS, name="Organizations"
+        ).add_to(fmap)
+    else:
+        summary_layer(district_counts).add_to(fmap)
     _Legend(_legend_markup(caption, scale.legend), position="bottomright").add_to(fmap)
-    _category_legend("Organizations", REQUEST_STATUS.values()).add_to(fmap)
+    legend_title = "Organizations" if district_counts is None else f"{SUMMARY_NAME} (colour: most of them)"
+    _category_legend(legend_title, REQUEST_STATUS.values()).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

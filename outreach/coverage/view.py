@@ -14,7 +14,7 @@ import pandas as pd
 
 from outreach import exports
 from outreach.catalog import district_label
-from outreach.coverage import gaps, maps, need
+from outreach.coverage import district_summary, gaps, maps, need
 
 # The directory lists every organization without a location; this view only points at the problem.
 NOT_ON_MAP_SHOWN = 200
@@ -24,10 +24,11 @@ NOT_ON_MAP_SHOWN = 200
 class CoverageView:
     table: pd.DataFrame  # the gap table (gaps.TABLE_COLUMNS), largest gap first
     map_html: str  # the folium map as one HTML document, every database text escaped by maps
-    on_map: int  # active organizations drawn as markers
+    on_map: int  # active organizations drawn (as markers, or counted in their district's circle)
     not_on_map: int  # active organizations without a location
     not_on_map_listed: pd.DataFrame  # the first NOT_ON_MAP_SHOWN: name, borough, district, languages
     unplaced: dict[str, int]  # organizations and units in no area at this level
+    by_district: bool = False  # one circle per district instead of a marker per organization
 
 
 def coverage_view(
@@ -40,10 +41,12 @@ def coverage_view(
     metric: str,
     caption: str,
     desert_min_lep: int,
+    marker_limit: int | None = None,
 ) -> CoverageView:
     """The gap table, the map and the counts for one level, one language (None: all) and one metric.
 
     `shipped` and `directory` may already be limited to the language (the page reads only its rows).
+    More than `marker_limit` organizations to draw: a circle per district instead of a marker each.
     """
     table = gaps.gap_table(
         need.need(level),
@@ -57,6 +60,9 @@ def coverage_view(
     active = directory[directory["status"] == "active"]
     if language is not None:
         active = active[gaps.speaks(active["languages"], language)]
+    hidden = maps.not_on_map(active)
+    drawn = active.drop(index=hidden.index) if len(hidden) else active
+    by_district = marker_limit is not None and len(drawn) > marker_limit
     fmap = maps.coverage_map(
         gaps.area_values(table, metric=metric),
         areas=need.boundaries(level),
@@ -65,8 +71,8 @@ def coverage_view(
         metric=metric,
         caption=caption,
         area_labels=dict(zip(table["area"], table["area_label"], strict=False)),
+        district_counts=district_summary.status_counts(drawn) if by_district else None,
     )
-    hidden = maps.not_on_map(active)
     listed = hidden.head(NOT_ON_MAP_SHOWN)
     listed = listed.assign(
         district=listed["community_district"].map(lambda cd: "" if pd.isna(cd) else district_label(int(cd)))
@@ -78,6 +84,7 @@ def coverage_view(
         not_on_map=len(hidden),
         not_on_map_listed=listed,
         unplaced=gaps.unplaced(shipped, directory, level=level),
+        by_district=by_district,
     )
 
 

@@ -6,6 +6,7 @@ negative balance (CHECK constraints on `stock_balances`).
 """
 
 from outreach.models.base import NAMING, Base
+from outreach.models.data_versions import DataVersion
 from outreach.models.messages import (
     MESSAGE_STATUSES,
     NOTIFY_MODES,
@@ -24,6 +25,7 @@ __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
     "AuditEntry",
     "Base",
+    "DataVersion",
     "Edition",
     "GeocodeCacheEntry",
     "Location",

@@ -102,6 +102,11 @@ def coverage_map(view: CoverageView, choice: Choice) -> None:
     st.iframe(view.map_html, height=560, alt=choice.caption)
     st.caption(
         f"{view.on_map:,} active organizations on the map"
+        + (
+            " (too many to draw one by one: a circle per district; choose a language to see each)"
+            if view.by_district
+            else ""
+        )
         + (f"; {view.not_on_map:,} not on map (no location yet, listed below)." if view.not_on_map else ".")
         + " Grey areas: no data."
     )

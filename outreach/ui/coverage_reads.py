@@ -1,4 +1,4 @@
-"""Cached reads for the coverage map and the planner (keyed by database URL; writes clear them all)."""
+"""Cached reads for the coverage map and the planner (keyed on the database URL and the data version)."""
 
 from __future__ import annotations
 

@@ -281,7 +281,7 @@ def send_request(visit: Visit, draft: Draft) -> None:
     except OutreachError as error:
         st.error(escape_markdown(i18n.localize(error, visit.lang)), icon="⚠️")
         return
-    invalidate_reads()  # the coordinators' cached queue must show the new request now, not in a minute
+    invalidate_reads()  # the write moved the data version: every coordinator's next rerun shows the request
     st.session_state[state.RESTOCK_DONE] = sent.reference
     st.session_state[state.RESTOCK_STAGE] = "done"
     st.rerun()

@@ -66,7 +66,7 @@ def run_write(
 ) -> Outcome[T]:
     """The one way a page writes: run a domain verb, then either show its error once or confirm it.
 
-    On success the cached reads are cleared, the confirmation is kept for the next run (`show_flash`),
+    On success (the write moved the data version, so every process's cached reads follow), the confirmation is kept for the next run (`show_flash`),
     `keep(value)` may stash what the next run must show (a one-time link, a confirmation number), and the
     page reruns, so nothing drawn before the write survives. `rerun=False` is for the rare caller that
     goes on drawing in the same run (a long import showing its own result). On a domain error the error is

@@ -113,3 +113,20 @@ def test_english_figures_say_no_data_on_screen_and_are_empty_in_the_csv(page_db,
     assert empty_cell_text(table) == "no data" and seen_table(table)["LEP speakers"].isna().all()
     rows = downloads.csv("coverage_district_en_")
     assert {row[rows[0].index("gap")] for row in rows[1:]} == {""}
+
+
+def test_above_the_marker_limit_the_map_counts_organizations_per_district(page_db, monkeypatch):
+    from outreach import config
+
+    sessions, ref = page_db
+    seed(sessions, ref)
+    make_org(sessions, "Second Masjid", languages=["bn", "es"], district=412)
+    monkeypatch.setenv("KYR_MAP_MARKER_LIMIT", "1")
+    config.settings.cache_clear()
+    at = open_page(PAGE, "organizer")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "2 active organizations on the map (too many to draw one by one: a circle per district" in text
+    at.selectbox(key="cov_language").set_value("es").run()  # one language narrows the list below the limit
+    text = page_text(at)
+    assert "1 active organizations on the map." in text and "circle per district" not in text
