@@ -322,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     restore_cmd = commands.add_parser("restore", help="restore FILE into the empty database in DATABASE_URL")
     restore_cmd.add_argument("file", type=Path)
-    compare_cmd = commands.add_parser("compare", help="check that the database in DATABASE_URL holds FILE's rows")
+    compare_cmd = commands.add_parser(
+        "compare", help="check that the database in DATABASE_URL holds FILE's rows"
+    )
     compare_cmd.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     if args.command == "create" and args.keep is not None and args.keep < 1:

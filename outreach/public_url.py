@@ -52,11 +52,16 @@ def warning(public_url: str, *, bind_address: str, proxied: bool) -> str | None:
         return None
     if not points_at_this_machine(public_url):
         return None
-    how = "through a reverse proxy" if proxied else f"on the address {bind_address or '(all addresses)'}"
+    how = "through a reverse proxy" if proxied else f"on the address `{_plain(bind_address) or '0.0.0.0'}`"
     return (
-        f"Restock links and QR codes point at {public_url or '(nothing)'}, but this app is served {how}: "
-        "on a faith leader's phone they would open the phone itself, not KYR Tracker. Set KYR_PUBLIC_URL to "
-        "the public https:// address (for example https://kyr.example.org) in the environment or in "
-        ".streamlit/secrets.toml, restart the app, and make new links (Restock requests → Restock links: "
-        "rotate) for any poster already printed with this address."
+        f"Restock links and QR codes point at `{_plain(public_url)}`, but this app is served {how}: "
+        "on a faith leader's phone they would open the phone itself, not KYR Tracker. Set `KYR_PUBLIC_URL` to "
+        "the public address (for example `https://kyr.example.org`) in the environment or in "
+        "`.streamlit/secrets.toml`, restart the app, and rotate the links (Restock requests → Restock links) "
+        "of any poster already printed with this address."
     )
+
+
+def _plain(setting: str) -> str:
+    """A setting shown as code (in backticks): it cannot hold one itself."""
+    return setting.replace("`", "")

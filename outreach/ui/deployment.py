@@ -14,7 +14,6 @@ import streamlit as st
 
 from outreach import public_url
 from outreach.config import settings
-from outreach.ui.widgets import escape_markdown
 
 log = logging.getLogger("kyr.deployment")
 _logged = threading.Event()  # one log line per process is enough
@@ -51,4 +50,4 @@ def warn_about_public_url() -> None:
     message = public_url.warning(settings().public_url, bind_address=_bind_address(), proxied=_proxied())
     if message:
         _log_once(message)
-        st.warning(escape_markdown(message), icon=":material/link_off:")
+        st.warning(message, icon=":material/link_off:")  # settings, not typed text; shown as code
