@@ -93,7 +93,7 @@ def sign_in_over_tls(tab, stack: Stack, username: str) -> None:
 
 def submit_request(phone, stack: Stack, token: str, language: str, packs: int) -> str:
     phone.goto(f"{stack.url}/restock?t={token}")
-    expect(phone.get_by_role("heading", level=1)).to_have_text(i18n.t("page.title", language))
+    expect(phone.get_by_role("heading", level=1)).to_have_text(i18n.t("page.title", language), timeout=30_000)
     field = phone.get_by_label(i18n.t("form.packs", language, item=ITEM), exact=True)
     field.fill(str(packs))
     field.press("Tab")
@@ -169,8 +169,10 @@ def test_a_leader_submits_through_the_proxy_and_a_killed_process_loses_nothing(
         # The leader opens the link again: Caddy moves the browser to the live process (a new `lb` cookie),
         # and the request is listed there.
         phone.goto(f"{stack.url}/restock?t={token}")
-        expect(phone.get_by_role("heading", level=1)).to_have_text(i18n.t("page.title", language))
-        expect(phone.get_by_text(reference)).to_be_visible()
+        expect(phone.get_by_role("heading", level=1)).to_have_text(
+            i18n.t("page.title", language), timeout=30_000
+        )
+        expect(phone.get_by_text(reference)).to_be_visible(timeout=30_000)
         assert routed_to(phone) == lb_cookie(second)
 
     # A brand-new visitor (no cookie at all) reaches the live process and can submit.
@@ -191,7 +193,7 @@ def test_the_admin_pages_warn_when_links_would_point_at_this_machine(browser, st
         for title in ("Users", "Backups"):
             go_to(tab, title)
             warning = tab.get_by_test_id("stAlertContentWarning").filter(has_text="KYR_PUBLIC_URL")
-            expect(warning).to_contain_text("through a reverse proxy")
+            expect(warning).to_contain_text("through a reverse proxy", timeout=30_000)
             expect(warning).to_contain_text(stack.url)
         wait_until_idle(tab)
         tab.screenshot(path=str(DOCS / "screenshot-public-url-warning.png"), animations="disabled")
