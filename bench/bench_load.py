@@ -52,11 +52,16 @@ from outreach.models import Organization, RestockRequest
 from outreach.restock import links as restock_links
 from scripts.stack import Stack, insecure_context, running_stack
 
+RUN_TIMEOUT = 300  # seconds one script run may take before the visit counts as failed
 REFERENCE = re.compile(r"KYR-[A-Z0-9]{4}-[A-Z0-9]{4}")
 
 
 class Dropped(Exception):
     """The websocket closed under a submission (its process died)."""
+
+
+class TooSlow(Exception):
+    """A script run did not finish in RUN_TIMEOUT seconds."""
 
 
 @dataclass
@@ -88,8 +93,10 @@ class Visit:
         await self.socket.send(message.SerializeToString())
         while True:
             try:
-                raw = await asyncio.wait_for(self.socket.recv(), timeout=60)
-            except Exception as exc:  # closed, or silent for a minute: either way this visit is over
+                raw = await asyncio.wait_for(self.socket.recv(), timeout=RUN_TIMEOUT)
+            except TimeoutError:
+                raise TooSlow(f"no answer within {RUN_TIMEOUT} s") from None
+            except Exception as exc:  # the connection closed: its process died
                 raise Dropped(type(exc).__name__) from None
             reply = ForwardMsg()
             reply.ParseFromString(raw)
@@ -254,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         sessions = make_sessions(engine)
         load_demo(sessions, organization_count=args.organizations)
         links = make_links(sessions, args.submitters)
+        for app in stack.apps:  # warm up: each process imports the page's modules on its first run
+            asyncio.run(submit_once(stack, *links[0], app.dial))
         with sessions() as session:
             since_id = session.scalar(select(func.coalesce(func.max(RestockRequest.id), 0))) or 0
         pids = [app.process.pid for app in stack.apps]
