@@ -135,10 +135,9 @@ def _database(database_url: str | None, workdir: Path) -> Iterator[str]:
         subprocess.run(["bash", str(POSTGRES_SCRIPT), "stop", str(pg_dir)], check=False, timeout=60)
 
 
-def _start_app(env: dict[str, str], workdir: Path, number: int) -> AppProcess:
-    port = free_port()
-    log = workdir / f"app-{number}.log"
-    command = [
+def app_command(port: int) -> list[str]:
+    """One app process on a loopback port: `streamlit run serve.py` (also the browser tests' server)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -153,8 +152,15 @@ def _start_app(env: dict[str, str], workdir: Path, number: int) -> AppProcess:
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def _start_app(env: dict[str, str], workdir: Path, number: int) -> AppProcess:
+    port = free_port()
+    log = workdir / f"app-{number}.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            app_command(port), cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     return AppProcess(port=port, process=process, log=log)
 
 
