@@ -242,6 +242,23 @@ def check(stack: Stack, sessions: Any, tally: Tally, since_id: int) -> dict[str,
     }
 
 
+BEGIN, END = "<!-- bench_load: begin -->", "<!-- bench_load: end -->"
+REPORT = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+
+
+def load_section(text_: str) -> str:
+    """This benchmark's section of docs/performance.md (markers included), or ''."""
+    start, end = text_.find(BEGIN), text_.find(END)
+    return text_[start : end + len(END)] if 0 <= start < end else ""
+
+
+def write_report(path: Path, report: str) -> None:
+    """Write bench/run.py's report, keeping the load section already in the file (this benchmark writes it,
+    by hand-run commands: it needs the whole stack, not the page runner)."""
+    kept = load_section(path.read_text("utf-8")) if path.exists() else ""
+    path.write_text(report.rstrip("\n") + ("\n\n" + kept + "\n" if kept else "\n"), "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_load", description=__doc__.split("\n")[0])
     parser.add_argument("--processes", type=int, default=2)
