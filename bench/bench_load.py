@@ -145,7 +145,9 @@ async def submit_once(stack: Stack, token: str, language: str, dial: str) -> str
         additional_headers=headers,
         ssl=insecure_context(),
         max_size=None,
-        open_timeout=30,
+        open_timeout=60,
+        # The browser sends no pings of its own; a busy server answers late, which is not a dropped visit.
+        ping_interval=None,
     ) as socket:
         visit = Visit(socket, token)
         await visit.run()
@@ -167,8 +169,8 @@ async def submitter(stack: Stack, link: tuple[str, str], dial: str, deadline: fl
             tally.latencies.append(time.monotonic() - started)
         except (Dropped, OSError) as exc:
             tally.dropped += 1  # its process died: come back as a new visitor (Caddy picks a live one)
+            tally.errors.append(f"dropped: {type(exc).__name__}: {exc}")
             dial = "restart"
-            del exc
         except Exception as exc:
             tally.errors.append(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(0.5)

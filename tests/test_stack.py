@@ -82,6 +82,10 @@ def test_make_serve_prints_the_url_serves_it_and_stops_everything_on_ctrl_c():
             "the throwaway PostgreSQL directory was not removed"
         )
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        if process.poll() is None:  # a failed assertion: still stop what it started (Ctrl-C), then insist
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
