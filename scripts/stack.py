@@ -151,6 +151,10 @@ def app_command(port: int) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # A server does not reload its code when a file changes; watching costs every session a scan of
+        # every loaded module after each run (bench/bench_load.py measured it).
+        "--server.fileWatcherType",
+        "none",
     ]
 
 
