@@ -113,7 +113,12 @@ class Visit:
         for element in self.elements.values():
             if element.WhichOneof("type") == kind and getattr(element, kind).label == label:
                 return getattr(element, kind)
-        raise LookupError(f"no {kind} labelled {label!r} on the page")
+        shown = [  # what the page said instead (an error, a warning), to tell why
+            str(getattr(element, element.WhichOneof("type") or "")).strip().replace("\n", " ")[:160]
+            for element in self.elements.values()
+            if element.WhichOneof("type") in ("alert", "exception")
+        ]
+        raise LookupError(f"no {kind} labelled {label!r} on the page; it showed: {shown or 'no message'}")
 
     def confirmation(self) -> str | None:
         """The confirmation number, as the page shows it (in a code block: the history lists older ones)."""
