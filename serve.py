@@ -7,9 +7,10 @@ Why the cookie needs routes of its own: outreach/ui/session_cookie.py.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
-from outreach.ui.deployment import check_at_start
+from outreach.ui.deployment import ProxyCheck, check_at_start
 from outreach.ui.session_cookie import routes
 
 # app.py always builds the menu with st.navigation, so the pages/ folder is never a menu of its own. Streamlit
@@ -18,5 +19,5 @@ from outreach.ui.session_cookie import routes
 # st.navigation itself clears.
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", routes=routes())
+app = st.App("app.py", routes=routes(), middleware=[Middleware(ProxyCheck)])
 check_at_start()  # restock links must not point at localhost when served publicly: logged now

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 import streamlit as st
 
@@ -43,6 +44,27 @@ def check_at_start() -> None:
     message = public_url.warning(settings().public_url, bind_address=_bind_address(), proxied=False)
     if message:
         _log_once(message)
+
+
+class ProxyCheck:
+    """ASGI middleware (serve.py): the first request that comes through a proxy logs the warning, so the log
+    says it at start even before an admin opens a page. Every later request passes straight through."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.checked = False
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if not self.checked and scope.get("type") in ("http", "websocket"):
+            names = {name.lower() for name, _ in scope.get("headers", [])}
+            if b"x-forwarded-for" in names or b"forwarded" in names:
+                self.checked = True
+                message = public_url.warning(
+                    settings().public_url, bind_address=_bind_address(), proxied=True
+                )
+                if message:
+                    _log_once(message)
+        await self.app(scope, receive, send)
 
 
 def warn_about_public_url() -> None:
