@@ -6,12 +6,18 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test setup setup-dev system-deps lint typecheck unit e2e test-postgres demo migration bench clean
+.PHONY: run serve deploy-local test setup setup-dev system-deps lint typecheck unit e2e test-postgres demo migration bench clean
 
 run: setup ## set up, migrate, load demo data when the database is empty, start the app
 	bash scripts/install-system-deps.sh run
 	$(BIN)/python -m outreach.demo --if-empty
 	$(BIN)/streamlit run serve.py
+
+serve: setup ## PostgreSQL + KYR_PROCESSES app processes (default 2) + Caddy with TLS in front; Ctrl-C stops all
+	bash scripts/install-system-deps.sh serve
+	$(BIN)/python scripts/stack.py
+
+deploy-local: serve
 
 test: setup-dev system-deps ## set up and run every check and test
 	bash scripts/run-tests.sh

@@ -7,9 +7,11 @@ Why the cookie needs routes of its own: outreach/ui/session_cookie.py.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
 from outreach.messages.routes import routes as messages_routes
+from outreach.ui.deployment import ProxyCheck, check_at_start
 from outreach.ui.resources import get_sessions
 from outreach.ui.session_cookie import routes
 
@@ -19,4 +21,6 @@ from outreach.ui.session_cookie import routes
 # st.navigation itself clears.
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", routes=routes() + messages_routes(get_sessions))  # mail unsubscribe, calendar feed
+# the sign-in cookie's routes, then mail unsubscribe and the calendar feed
+app = st.App("app.py", routes=routes() + messages_routes(get_sessions), middleware=[Middleware(ProxyCheck)])
+check_at_start()  # restock links must not point at localhost when served publicly: logged now

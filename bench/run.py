@@ -27,6 +27,7 @@ from streamlit import config as streamlit_config
 from streamlit import logger as streamlit_logger
 
 from bench import extras, postgres
+from bench.bench_load import write_report
 from bench.generate import SCALES, Scale, generate
 from bench.naive_pages import peer_for
 from bench.page_timing import ROOT, Scripts, measure_page
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         saved = json.loads((OUT / "results.json").read_text("utf-8"))
         results = [from_dict(item) for item in saved["results"]]
         text_ = render(results, command=saved["command"], machine=saved["machine"], runs=saved["runs"])
-        Path(args.out).write_text(text_, "utf-8")
+        write_report(Path(args.out), text_)
         print(f"wrote {args.out}")
         return
     # AppTest without a server warns twice on every run; Streamlit re-applies its config's level.
@@ -234,9 +235,7 @@ def main(argv: list[str] | None = None) -> None:
         shlex.quote(arg) for arg in (argv if argv is not None else sys.argv[1:])
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(
-        render(results, command=command.strip(), machine=machine, runs=args.runs), "utf-8"
-    )
+    write_report(Path(args.out), render(results, command=command.strip(), machine=machine, runs=args.runs))
     OUT.mkdir(exist_ok=True)
     saved = {
         "command": command.strip(),

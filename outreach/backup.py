@@ -5,6 +5,8 @@ count and SHA-256) plus one JSON-lines file per table, in dependency order. It i
 (a single read transaction; REPEATABLE READ on PostgreSQL) and restored in one transaction.
 
     python -m outreach.backup create FILE      # the database in DATABASE_URL -> FILE
+    python -m outreach.backup create DIR --keep 14   # a new archive in DIR; only the newest 14 stay
+    python -m outreach.backup compare FILE     # after a restore drill: does the database hold FILE's data?
     python -m outreach.backup restore FILE     # FILE -> the (empty) database in DATABASE_URL
 
 "Empty" means no campaign data. A fresh install may already hold the accounts made to reach it (users,
@@ -32,15 +34,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from outreach import audit, data_versions
+from outreach import audit, backup_files, data_versions
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User, UserSession
 from outreach.shipments import totals as shipment_totals
 
-FORMAT = "kyr-tracker-backup"
+FORMAT = backup_files.FORMAT
 FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
+MANIFEST = backup_files.MANIFEST
 # Tables a fresh install fills before anyone can restore: replaced by the archive's rows (sessions first:
 # they point at users). The restoring admin's own sign-in ends with them.
 ACCOUNT_TABLES = (UserSession.__tablename__, User.__tablename__, RoleMapping.__tablename__)
@@ -315,19 +317,35 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m outreach.backup", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create", help="write the database in DATABASE_URL to FILE")
-    create.add_argument("file", type=Path)
+    create = commands.add_parser("create", help="write the database in DATABASE_URL to FILE (or into DIR)")
+    create.add_argument("file", type=Path, help="the archive to write, or a folder to write a new one into")
     create.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    create.add_argument(
+        "--keep", type=int, metavar="N", help="then delete all but the newest N archives in that folder"
+    )
     restore_cmd = commands.add_parser("restore", help="restore FILE into the empty database in DATABASE_URL")
     restore_cmd.add_argument("file", type=Path)
+    compare_cmd = commands.add_parser(
+        "compare", help="check that the database in DATABASE_URL holds FILE's rows"
+    )
+    compare_cmd.add_argument("file", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "create" and args.keep is not None and args.keep < 1:
+        parser.error(f"--keep {args.keep}: keep at least 1 archive (the one just written)")
 
     engine = make_engine()
     try:
         migrate(engine)
         sessions = make_sessions(engine)
         if args.command == "create":
-            return _create_file(sessions, args.file, force=args.force)
+            path = backup_files.new_name(args.file) if args.file.is_dir() else args.file
+            done = _create_file(sessions, path, force=args.force)
+            if done == 0 and args.keep is not None:
+                for deleted in backup_files.rotate(path.parent, keep=args.keep, written=path):
+                    print(f"Deleted {deleted} (--keep {args.keep}).")
+            return done
+        if args.command == "compare":
+            return _compare_file(sessions, args.file)
         counts = restore(sessions, source=args.file.read_bytes(), actor="cli")
         print(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {args.file}.")
         return 0
@@ -355,6 +373,24 @@ def _create_file(sessions: SessionFactory, path: Path, *, force: bool) -> int:
         f"Wrote {path}: {rows} rows in {len(manifest['tables'])} tables (revision {manifest['schema_revision']})."
     )
     return 0
+
+
+def differences(sessions: SessionFactory, source: bytes) -> list[str]:
+    """Tables whose rows differ between the archive and the database (the audit trail: only rows missing)."""
+    expected = read_archive(source).manifest["tables"]
+    now = {entry["name"]: entry for entry in write_backup(sessions, io.BytesIO(), actor="cli")["tables"]}
+    return [
+        f"{entry['name']} differs: {entry['rows']} rows in the archive, {now[entry['name']]['rows']} in the database"
+        for entry in expected
+        if (entry["name"] == audit.TABLE_NAME and now[entry["name"]]["rows"] < entry["rows"])
+        or (entry["name"] != audit.TABLE_NAME and now[entry["name"]]["sha256"] != entry["sha256"])
+    ]
+
+
+def _compare_file(sessions: SessionFactory, path: Path) -> int:
+    found = differences(sessions, path.read_bytes())
+    print("\n".join(found) or f"The database holds every row of {path} (the audit trail may have more).")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

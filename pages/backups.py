@@ -7,6 +7,7 @@ import streamlit as st
 from outreach import backup
 from outreach.errors import InvalidInput
 from outreach.ui import guards, state
+from outreach.ui.deployment import warn_about_public_url
 from outreach.ui.guards import require_role
 from outreach.ui.resources import get_sessions
 from outreach.ui.widgets import run_write, show_error, show_flash
@@ -17,6 +18,7 @@ sessions = get_sessions()
 
 st.title("Backups")
 show_flash()
+warn_about_public_url()
 
 st.subheader("Download a backup")
 st.caption(

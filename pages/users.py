@@ -7,6 +7,7 @@ from outreach.accounts import sso as identity
 from outreach.accounts import users as accounts
 from outreach.config import settings
 from outreach.ui import users as users_ui
+from outreach.ui.deployment import warn_about_public_url
 from outreach.ui.guards import require_role
 from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.widgets import show_flash
@@ -26,6 +27,7 @@ def load_mappings(database_url: str) -> pd.DataFrame:
 
 st.title("Users")
 show_flash()
+warn_about_public_url()
 url, actor = settings().database_url, user["username"]
 people = load_users(url)
 users_ui.user_table(people)

@@ -4,6 +4,7 @@
 #   run:  the fonts the printable documents embed (the app starts without them; PDFs then say what is missing)
 #   test: Chromium for browser tests, PostgreSQL for the second database run, fonts and pdftoppm for PDFs,
 #         Caddy for the deployment smoke test
+#   serve: what `make serve` needs: PostgreSQL (unless DATABASE_URL names one), Caddy, the fonts
 set -euo pipefail
 what="${1:-test}"
 
@@ -17,6 +18,11 @@ pdf_fonts() {
 case "$what" in
   venv) need+=(python3-venv) ;;
   run) pdf_fonts ;;
+  serve)
+    pdf_fonts
+    [ -n "${DATABASE_URL:-}" ] || [ -x "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)/initdb" ] 2>/dev/null || need+=(postgresql)
+    command -v caddy >/dev/null 2>&1 || need+=(caddy)
+    ;;
   test)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     [ -x "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)/initdb" ] 2>/dev/null || need+=(postgresql)

@@ -484,6 +484,10 @@ ALLOWED = {
     ("pages/sign_in.py", "user['role']"): "one of three role constants",
     ("outreach/ui/guards.py", "user['role']"): "one of three role constants",
     ("outreach/ui/oidc.py", "label"): "provider label from secrets.toml (admin-controlled)",
+    ("outreach/ui/deployment.py", "message"): (
+        "outreach.public_url.warning: our words, and settings (KYR_PUBLIC_URL, the bind address) shown in code "
+        "spans with backticks removed (tests/test_public_url.py); nothing a person typed"
+    ),
     ("outreach/ui/widgets.py", "error.title"): "a class constant of the error",
     ("outreach/ui/widgets.py", "success"): "run_write passes on what its callers built (checked there)",
     ("outreach/ui/widgets.py", "message"): "the flash message run_write stored (checked at its callers)",

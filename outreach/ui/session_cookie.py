@@ -27,7 +27,9 @@ which clears the cookie; the tab is not reloaded, so what it must still show sur
 Behind a reverse proxy (Caddy): routes and the cookie path follow `server.baseUrlPath`; the cookie is
 Secure when the request came over HTTPS (uvicorn believes X-Forwarded-Proto from 127.0.0.1, or from
 FORWARDED_ALLOW_IPS) or when KYR_PUBLIC_URL is https; a post's Origin may be the request's own or
-KYR_PUBLIC_URL's. One process holds the codes, like Streamlit's own sessions (Streamlit runs one process).
+KYR_PUBLIC_URL's. One process holds the codes, like Streamlit's own sessions. With several processes behind
+Caddy (deploy/Caddyfile) the `lb` cookie keeps a browser on one process for the page, its websocket and this
+route alike, so the code is redeemed where it was issued (tests/e2e/test_deployment.py signs in that way).
 
 Started with plain `streamlit run app.py` nothing is mounted: sign-in then lasts for the tab only, as before.
 """

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts.stack import app_command
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 # Any URL not on the test server (127.0.0.1).
@@ -71,21 +73,7 @@ def running_server(database_url: str) -> Iterator[str]:
     URL once healthy; stop it after."""
     port = _free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "serve.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        app_command(port),
         cwd=ROOT,
         env=_server_env(database_url),
         stdout=subprocess.DEVNULL,

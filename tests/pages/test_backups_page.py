@@ -87,3 +87,37 @@ def test_a_file_that_is_not_a_backup_is_refused(app_env, sessions):
     at.checkbox(key=state.BACKUP_RESTORE_CONFIRM).check()
     at = _submit(at, "Restore")
     assert "not a KYR Tracker backup" in page_text(at)
+
+
+@pytest.fixture
+def bound_to_every_address():
+    """Streamlit listening on 0.0.0.0, as when a host serves the app without a proxy."""
+    from streamlit import config as streamlit_config
+
+    before = streamlit_config.get_option("server.address")
+    streamlit_config.set_option("server.address", "0.0.0.0")
+    yield
+    streamlit_config.set_option("server.address", before)
+
+
+@pytest.mark.parametrize("page", ["pages/backups.py", "pages/users.py"])
+def test_admin_pages_warn_when_links_would_point_at_localhost(
+    app_env, bound_to_every_address, monkeypatch, page
+):
+    from outreach import config
+
+    monkeypatch.setenv("KYR_PUBLIC_URL", "http://localhost:8501")
+    config.settings.cache_clear()
+    at = open_page(page, "admin")
+    assert [w.value for w in at.warning if "KYR_PUBLIC_URL" in w.value], page_text(at)
+    assert "`http://localhost:8501`" in next(w.value for w in at.warning if "KYR_PUBLIC_URL" in w.value)
+
+    monkeypatch.setenv("KYR_PUBLIC_URL", "https://kyr.example.org")
+    config.settings.cache_clear()
+    at = open_page(page, "admin")
+    assert not [w for w in at.warning if "KYR_PUBLIC_URL" in w.value]
+
+
+def test_no_warning_on_a_loopback_laptop_install(app_env):
+    at = open_page("pages/backups.py", "admin")  # loopback bind (.streamlit/config.toml), default URL
+    assert not [w for w in at.warning if "KYR_PUBLIC_URL" in w.value]
