@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
 files="$( { git ls-files; git ls-files --others --exclude-standard; } 2>/dev/null || true)"
-if echo "$files" | grep -E '(^|/)(secrets\.toml|\.env)$'; then
+if echo "$files" | grep -E '(^|/)(secrets\.toml|\.env|secret\.key)$'; then
   echo "A secrets file is in the repository; remove it from git and keep it local." >&2; exit 1
 fi
 pattern='(-----BEGIN [A-Z ]*PRIVATE KEY-----|(client|cookie)_secret *= *"[^"<]{8,}|postgres(ql)?(\+psycopg2?)?://[^:@/ ]+:[^@/ ]+@)'
