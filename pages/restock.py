@@ -13,6 +13,7 @@ from outreach import i18n
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
 from outreach.ui import restock_form, state
+from outreach.ui.page_language import mark_page_language
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
 
@@ -52,6 +53,7 @@ choices = i18n.language_choices()
 picker_label = "🌐 " + i18n.t("language.label", st.session_state[state.RESTOCK_LANG])
 lang = st.selectbox(picker_label, list(choices), format_func=choices.__getitem__, key=state.RESTOCK_LANG)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
+mark_page_language(lang)
 if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
 st.title(say("page.title", lang))

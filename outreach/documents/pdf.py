@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
 
+from outreach.bidi import isolate
 from outreach.catalog import SHIPMENT_STATUS_LABELS, language_of, material_of
 from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, faces_needed, register
 from outreach.documents.shipment import DocumentLine, ShipmentDetails
@@ -30,6 +31,7 @@ BLACK = (0, 0, 0)
 RULE = (170, 170, 170)
 CAMPAIGN = "Know Your Rights campaign · KYR Tracker"
 QR_SIZES = (110.0, 92.0, 76.0)  # mm: the largest that leaves room for the text (Nastaliq lines are tall)
+NBSP = "\u00a0"
 POSTER_BOTTOM = 12.0  # mm kept clear at the foot of the poster
 
 
@@ -316,13 +318,24 @@ def _poster(name: str, url: str, lang: str, qr_size: float) -> FPDF:
     top = pdf.get_y() + 4
     pdf.image(io.BytesIO(qr_png(url)), x=(pdf.w - qr_size) / 2, y=top, w=qr_size, h=qr_size)
     pdf.set_y(top + qr_size + 4)
-    _in_language(pdf, "poster.instruction", lang, size=15, align="C", organization=name)
+    # The name isolated (FSI…PDI): "Grace Church Inc." keeps its full stop at its end in an RTL sentence.
+    _in_language(pdf, "poster.instruction", lang, size=15, align="C", organization=_unbroken(pdf, name, lang))
     pdf.ln(3)
     _in_language(pdf, "poster.link", lang, size=10, align="C")
     _paragraph(pdf, url, lang="en", size=9, align="C")
     pdf.ln(3)
     _in_language(pdf, "poster.private", lang, size=10, align="C")
     return pdf
+
+
+def _unbroken(pdf: FPDF, name: str, lang: str) -> str:
+    """The name isolated, and in a right-to-left sentence kept on one line when it fits one (no-break
+    spaces): a name wrapped in two halves reads in order, but its second half starts the next line."""
+    pdf.set_font(LATIN.family, "", 15)
+    rtl = language_of(lang).is_rtl
+    if rtl and pdf.get_string_width(name) < (pdf.w - pdf.l_margin - pdf.r_margin) * 0.8:
+        name = name.replace(" ", NBSP)
+    return isolate(name)
 
 
 def _name_size(pdf: FPDF, name: str) -> float:

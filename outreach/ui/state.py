@@ -67,6 +67,7 @@ RESTOCK_FORM = "restock_form"
 RESTOCK_PACKS = "restock_packs"  # prefix: f"{RESTOCK_PACKS}_{unit_id}"
 RESTOCK_ON_HAND = "restock_on_hand"
 RESTOCK_DIGIT_KEYBOARD = "restock_digit_keyboard"  # the script that gives quantity fields a digit keyboard
+PAGE_LANGUAGE = "page_language"  # the script that sets lang and dir on the page for the reader's language
 RESTOCK_CONTACT_NAME = "restock_contact_name"
 RESTOCK_CONTACT_PHONE = "restock_contact_phone"
 RESTOCK_NOTE = "restock_note"

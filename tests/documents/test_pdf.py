@@ -23,6 +23,7 @@ import pypdf
 import pytest
 
 from outreach import organizations
+from outreach.bidi import strip
 from outreach.catalog import LANGUAGE_CODES
 from outreach.documents import pdf as documents
 from outreach.documents.fonts import face_for
@@ -70,7 +71,7 @@ def read(pdf: bytes) -> Read:
 
 
 def flat(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(strip(value).split())  # without the bidi isolate marks around typed values
 
 
 def squeezed(value: str) -> str:
