@@ -16,6 +16,7 @@ from outreach.ui import restock_form, state
 from outreach.ui.page_language import mark_page_language
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
+from outreach.ui.translations import use_reviewed_texts
 
 # Constant CSS only (never user text). Bigger touch targets, one narrow column on a phone.
 PHONE_CSS = """<style>
@@ -35,6 +36,7 @@ RTL_CSS = """<style>
 st.set_page_config(page_title="KYR", layout="centered", initial_sidebar_state="collapsed")
 
 sessions = get_sessions()
+use_reviewed_texts()  # the reviewed texts (admin → Translations) over the JSON catalogs, for this run
 token = str(st.query_params.get("t", "") or "")
 link: restock_links.ResolvedLink | None = None
 link_problem = False

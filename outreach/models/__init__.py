@@ -11,6 +11,7 @@ from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMappin
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
 from outreach.models.shipments import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentTotal
 from outreach.models.stock import Edition, Location, StockBalance, StockMovement, StockUnit
+from outreach.models.translations import ReviewedText, TranslationReview
 
 __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
@@ -26,6 +27,7 @@ __all__ = [
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",
+    "ReviewedText",
     "RoleMapping",
     "SHIPMENT_STATUSES",
     "Shipment",
@@ -34,6 +36,7 @@ __all__ = [
     "StockBalance",
     "StockMovement",
     "StockUnit",
+    "TranslationReview",
     "User",
     "UserSession",
 ]

@@ -205,6 +205,14 @@ BACKUP_DOWNLOAD = "backup_download"
 BACKUP_RESTORE_FORM = "backup_restore_form"
 BACKUP_RESTORE_FILE = "backup_restore_file"
 BACKUP_RESTORE_CONFIRM = "backup_restore_confirm"
+TRANSLATIONS_EXPORT_LANG = "translations_export_lang"  # the language to export for review
+TRANSLATIONS_EXPORT = "translations_export"  # its download button
+TRANSLATIONS_IMPORT_LANG = "translations_import_lang"  # the language a reviewed file is imported into
+TRANSLATIONS_IMPORT_FILE = "translations_import_file"  # the reviewed spreadsheet
+TRANSLATIONS_IMPORT_FORM = "translations_import_form"  # reviewer, date, apply
+TRANSLATIONS_REVIEWER = "translations_reviewer"
+TRANSLATIONS_REVIEWED_ON = "translations_reviewed_on"
+TRANSLATIONS_CHANGES = "translations_changes"  # the preview's table of changes
 # --- paging and pickers at scale (issue 7); paging adds "_size", "_number", "_filters"
 SHIP_PAGE = "ship_page"
 SHIP_NEW_ORG_SEARCH = "ship_new_org_search"
