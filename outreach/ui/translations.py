@@ -64,7 +64,7 @@ def show_export(sessions: SessionFactory) -> None:
         "**comment**. Every {placeholder} of the English must stay, spelled exactly."
     )
     lang = st.selectbox(
-        "Language",
+        "Language to export",
         [code for code in LANGUAGE_CODES if code != i18n.REFERENCE_LANGUAGE],
         format_func=_language_name,
         key=state.TRANSLATIONS_EXPORT_LANG,
