@@ -45,6 +45,12 @@ def _language_name(code: str) -> str:
     )
 
 
+def _pick_language(label: str, key: str) -> str:
+    """One of the nine translated languages (English is the reference, not reviewed)."""
+    codes = [code for code in LANGUAGE_CODES if code != i18n.REFERENCE_LANGUAGE]
+    return str(st.selectbox(label, codes, format_func=_language_name, key=key))
+
+
 def show_status(sessions: SessionFactory) -> None:
     st.subheader("Reviewed by")
     for row in review.review_status(sessions).to_dict("records"):
@@ -63,12 +69,7 @@ def show_export(sessions: SessionFactory) -> None:
         "writes corrections in **reviewed_text** (empty: the current text is fine) and may explain them in "
         "**comment**. Every {placeholder} of the English must stay, spelled exactly."
     )
-    lang = st.selectbox(
-        "Language to export",
-        [code for code in LANGUAGE_CODES if code != i18n.REFERENCE_LANGUAGE],
-        format_func=_language_name,
-        key=state.TRANSLATIONS_EXPORT_LANG,
-    )
+    lang = _pick_language("Language to export", state.TRANSLATIONS_EXPORT_LANG)
     st.download_button(
         f"Download the {language_of(lang).english} spreadsheet (CSV)",
         data=csv_bytes(review.sheet(sessions, lang)),
@@ -82,12 +83,7 @@ def show_export(sessions: SessionFactory) -> None:
 
 def show_import(sessions: SessionFactory, *, actor: str) -> None:
     st.subheader("Import a reviewed spreadsheet")
-    lang = st.selectbox(
-        "Language of the file",
-        [code for code in LANGUAGE_CODES if code != i18n.REFERENCE_LANGUAGE],
-        format_func=_language_name,
-        key=state.TRANSLATIONS_IMPORT_LANG,
-    )
+    lang = _pick_language("Language of the file", state.TRANSLATIONS_IMPORT_LANG)
     upload = st.file_uploader("Reviewed CSV file", type=["csv"], key=state.TRANSLATIONS_IMPORT_FILE)
     if upload is None:
         return
