@@ -22,8 +22,10 @@ and the same placeholders. Domain errors meant for leaders carry a message key a
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import html
 import json
+import numbers
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -140,7 +142,7 @@ def _render(value: Any, lang: str, wrap: Any, own: Any) -> Any:
         return wrap(item_label(value[0], value[1], lang))
     if isinstance(value, bool) or value is None:
         return wrap(value)
-    if isinstance(value, int | float):
+    if isinstance(value, numbers.Real | decimal.Decimal):  # numpy's integers too
         return i18n_format.number(value, lang)
     if isinstance(value, dt.date):
         return i18n_format.date(value, lang)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -82,7 +83,7 @@ def _digits(text: str, lang: str | None) -> str:
     return text.translate(str.maketrans("0123456789", native)) if native else text
 
 
-def number(value: int | float, lang: str | None) -> str:
+def number(value: Any, lang: str | None) -> str:
     """`value` as the reader of `lang` writes it: "2 000" (fr), "2,000" (en), "২,০০০" (bn), "٢٬٠٠٠" (ar)."""
     return _digits(format_decimal(value, locale=locale(lang), numbering_system="default"), lang)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy
 import pytest
 
 from outreach import i18n, i18n_format
@@ -36,6 +37,8 @@ def test_large_numbers_keep_cldr_grouping():
     assert i18n_format.number(100000, "fr") == f"100{NNBSP}000"
     assert i18n_format.number(7, "ar") == "٧"
     assert i18n_format.number(2000, "xx") == "2,000"  # unknown language: English
+    # Counts from a DataFrame are numpy integers: written for the reader too, never isolated as text.
+    assert i18n.t("confirm.on_hand", "ar", packs=numpy.int64(2000)).endswith("٢٬٠٠٠")
 
 
 def test_dates_in_each_language():
