@@ -88,6 +88,14 @@ def number(value: Any, lang: str | None) -> str:
     return _digits(format_decimal(value, locale=locale(lang), numbering_system="default"), lang)
 
 
+def unambiguous(value: int) -> str:
+    """A whole number grouped by a narrow no-break space, "12 500" (ISO 80000, the SI brochure): for a table
+    read by people of several languages at once (the packing slip: English labels for the depot, read by the
+    organization too), where "12,500" reads as 12.5 to French, Russian and Haitian readers and "12.500" as
+    12.5 to English ones. Latin digits: the table is also the depot's."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def date(value: dt.date, lang: str | None) -> str:
     """CLDR's medium date: "Jan 10, 2027", "10 janv. 2027", "১০ জানু, ২০২৭"."""
     if isinstance(value, dt.datetime):

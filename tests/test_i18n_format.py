@@ -41,6 +41,11 @@ def test_large_numbers_keep_cldr_grouping():
     assert i18n.t("confirm.on_hand", "ar", packs=numpy.int64(2000)).endswith("٢٬٠٠٠")
 
 
+def test_numbers_on_a_table_read_in_several_languages_group_with_a_narrow_space():
+    assert i18n_format.unambiguous(12500) == f"12{NNBSP}500"
+    assert i18n_format.unambiguous(950) == "950"
+
+
 def test_dates_in_each_language():
     day = dt.date(2027, 1, 10)
     assert i18n_format.date(day, "en") == "Jan 10, 2027"

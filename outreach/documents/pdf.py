@@ -19,6 +19,7 @@ from outreach.catalog import SHIPMENT_STATUS_LABELS, language_of, material_of
 from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, faces_needed, register
 from outreach.documents.shipment import DocumentLine, ShipmentDetails
 from outreach.documents.text import REFERENCE_LANGUAGE, language_or_english, text
+from outreach.i18n_format import unambiguous
 from outreach.restock.links import qr_png
 
 PAGE_FORMAT = "Letter"
@@ -199,7 +200,7 @@ def _lines_table(pdf: FPDF, shipment: ShipmentDetails, *, checkboxes: bool) -> N
             "Material": f"{pack.name} (packs of {pack.pack_size})",
             "Edition": line.edition,
             "Packs": _packs(line),
-            "Units": f"{line.units:,}",
+            "Units": unambiguous(line.units),
         }
         for name, width, align in columns:
             if name == "Language":
@@ -217,8 +218,8 @@ def _lines_table(pdf: FPDF, shipment: ShipmentDetails, *, checkboxes: bool) -> N
     pdf.set_font(LATIN.family, "B", TABLE_SIZE)
     label_width = sum(width for name, width, _ in columns if name not in ("Packs", "Units"))
     pdf.cell(label_width, ROW, f"Total: {len(shipment.lines)} line{'s' if len(shipment.lines) != 1 else ''}")
-    pdf.cell(columns[-2][1], ROW, f"{shipment.total_packs:,}", align="R")
-    pdf.cell(columns[-1][1], ROW, f"{shipment.total_units:,}", align="R")
+    pdf.cell(columns[-2][1], ROW, unambiguous(shipment.total_packs), align="R")
+    pdf.cell(columns[-1][1], ROW, unambiguous(shipment.total_units), align="R")
     pdf.ln(ROW + 2)
 
 
