@@ -9,6 +9,8 @@ Why the cookie needs routes of its own: outreach/ui/session_cookie.py.
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from outreach.messages.routes import routes as messages_routes
+from outreach.ui.resources import get_sessions
 from outreach.ui.session_cookie import routes
 
 # app.py always builds the menu with st.navigation, so the pages/ folder is never a menu of its own. Streamlit
@@ -17,4 +19,4 @@ from outreach.ui.session_cookie import routes
 # st.navigation itself clears.
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", routes=routes())
+app = st.App("app.py", routes=routes() + messages_routes(get_sessions))  # mail unsubscribe, calendar feed

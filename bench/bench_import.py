@@ -1,11 +1,12 @@
 """Benchmark: import 5,000 organizations from CSV with the offline geocoder, areas assigned.
 
-    .venv/bin/python -m bench.bench_import [--rows 5000] [--url sqlite:///...] [--tracemalloc]
+    .venv/bin/python -m bench.bench_import [--rows 5000] [--coordinates] [--url sqlite:///...] [--tracemalloc]
 
 Prints wall time per phase (read and check, geocode, insert) and peak memory: the process's peak resident
 set (ru_maxrss) always, and Python's own peak allocations with --tracemalloc (slower: it traces every
 allocation). A fresh temporary SQLite database is used unless --url is given. Also times the vectorized
-area assignment of the same points alone.
+area assignment of the same points alone. With --coordinates every row gives a latitude and longitude (near
+its ZIP's centre) and no address, as open-data lists do: nothing is looked up.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from outreach.db import make_engine, make_sessions
 from outreach.models import Base
 from outreach.organizations import areas, list_organizations
 from outreach.organizations import csv_import as directory_import
-from outreach.organizations.addresses import nyc_zip_codes
+from outreach.organizations.addresses import nyc_zip_codes, zip_place
 from outreach.organizations.geocoding import ZipCentroidGeocoder
 
 WORDS = (
@@ -46,7 +47,7 @@ WORDS = (
 KINDS = ("Church", "Masjid", "Synagogue", "Temple", "Gurdwara", "Fellowship")
 
 
-def make_csv(rows: int, seed: int = 5) -> bytes:
+def make_csv(rows: int, seed: int = 5, *, coordinates: bool = False) -> bytes:
     rng = random.Random(seed)
     zips = nyc_zip_codes()
     out = io.StringIO()
@@ -54,12 +55,24 @@ def make_csv(rows: int, seed: int = 5) -> bytes:
     writer.writerow(directory_import.TEMPLATE_COLUMNS)
     for index in range(rows):
         languages = rng.sample(LANGUAGE_CODES, rng.choice((1, 2, 3)))
+        name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS)} {index}"
+        tradition = rng.choice(("Christian", "Muslim", "Jewish", "Hindu", "Sikh"))
+        address, zip_code = f"{rng.randint(1, 2999)} {rng.choice(WORDS)} St", rng.choice(zips)
+        point = ["", ""]
+        if coordinates:  # a point near the ZIP's centre instead of the address (some fall in the water)
+            place = zip_place(zip_code)
+            assert place is not None
+            point = [
+                f"{place.latitude + rng.uniform(-0.003, 0.003):.6f}",
+                f"{place.longitude + rng.uniform(-0.003, 0.003):.6f}",
+            ]
+            address = zip_code = ""
         writer.writerow(
             [
-                f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS)} {index}",
-                rng.choice(("Christian", "Muslim", "Jewish", "Hindu", "Sikh")),
-                f"{rng.randint(1, 2999)} {rng.choice(WORDS)} St",
-                rng.choice(zips),
+                name,
+                tradition,
+                address,
+                zip_code,
                 "",
                 "; ".join(languages),
                 languages[0],
@@ -68,6 +81,7 @@ def make_csv(rows: int, seed: int = 5) -> bytes:
                 f"718-555-{index % 10000:04d}",
                 f"c{index}@example.org",
                 "",
+                *point,
             ]
         )
     return out.getvalue().encode("utf-8-sig")
@@ -81,6 +95,7 @@ def peak_rss_mb() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_import", description=__doc__)
     parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--coordinates", action="store_true", help="rows give a point instead of an address")
     parser.add_argument("--url", help="database URL (default: a fresh temporary SQLite file)")
     parser.add_argument("--tracemalloc", action="store_true", help="also report Python's peak allocations")
     args = parser.parse_args(argv)
@@ -90,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     sessions = make_sessions(engine)
-    data = make_csv(args.rows)  # also loads the NYC ZIP table, outside the timings
+    data = make_csv(
+        args.rows, coordinates=args.coordinates
+    )  # also loads the NYC ZIP table, outside the timings
     areas.boundaries()
     rss_before = peak_rss_mb()
     if args.tracemalloc:

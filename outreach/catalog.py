@@ -1,4 +1,4 @@
-"""The fixed vocabulary of the campaign: ten languages, two materials, five boroughs.
+"""The fixed vocabulary of the campaign: ten languages (eleven written catalogs), two materials, five boroughs.
 
 Editions and stock units live in the database (they change); these do not.
 """
@@ -33,7 +33,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("es", "Spanish", "Español", "ltr", "spanish"),
     Language("en", "English", "English", "ltr", "english"),
     Language("fr", "French", "Français", "ltr", "french"),
-    Language("zh", "Chinese (Mandarin)", "中文", "ltr", "chinese"),
+    # "Chinese", the written language (read by Mandarin, Cantonese and Taishanese speakers alike)
+    Language("zh", "Chinese", "中文", "ltr", "chinese"),
     Language("ar", "Arabic", "العربية", "rtl", "arabic"),
     Language("ru", "Russian", "Русский", "ltr", "russian"),
     Language("bn", "Bangla", "বাংলা", "ltr", "bengali"),
@@ -47,6 +48,15 @@ _BY_CODE = {language.code: language for language in LANGUAGES}
 # Other names people type for the same language (CSV imports, spreadsheets).
 _ALIASES = {
     "bengali": "bn",
+    "chinese (mandarin)": "zh",
+    "chinese (simplified)": "zh",
+    "chinese (traditional)": "zh",
+    "traditional chinese": "zh",
+    "simplified chinese": "zh",
+    "简体中文": "zh",
+    "繁體中文": "zh",
+    "zh-hant": "zh",
+    "zh-hans": "zh",
     "mandarin": "zh",
     "chinese": "zh",
     "cantonese": "zh",
@@ -57,6 +67,71 @@ _ALIASES = {
     "creole": "ht",
     "castellano": "es",
 }
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A written form the faith-leader screens and the printed documents come in (`outreach/translations/`).
+
+    One per language, and Chinese twice: Simplified (`zh`, 简体中文) and Traditional (`zh-Hant`, 繁體中文, written
+    for Cantonese and Taishanese readers). A catalog is how a text is written, not what is stocked or counted:
+    stock, requests and coverage use `language` (`zh` for both Chinese scripts)."""
+
+    code: str  # folder name and HTML lang: a language code, or language-Script (BCP 47)
+    language: str  # the campaign language it writes
+    english: str
+    native: str  # the name in its own language and script, for the leader's picker
+
+    @property
+    def label(self) -> str:
+        return self.english if self.native == self.english else f"{self.english} · {self.native}"
+
+
+TRADITIONAL_CHINESE = "zh-Hant"
+CATALOGS: tuple[Catalog, ...] = tuple(
+    catalog
+    for language in LANGUAGES
+    for catalog in (
+        (
+            Catalog("zh", "zh", "Chinese (Simplified)", "简体中文"),
+            Catalog(TRADITIONAL_CHINESE, "zh", "Chinese (Traditional)", "繁體中文"),
+        )
+        if language.code == "zh"
+        else (Catalog(language.code, language.code, language.english, language.native),)
+    )
+)
+CATALOG_CODES: tuple[str, ...] = tuple(catalog.code for catalog in CATALOGS)
+_CATALOG_BY_CODE = {catalog.code: catalog for catalog in CATALOGS}
+
+
+def catalog_of(code: str) -> Catalog:
+    try:
+        return _CATALOG_BY_CODE[code]
+    except KeyError:
+        raise InvalidInput(
+            f"Unknown written language {code!r}. Use one of: {', '.join(CATALOG_CODES)}."
+        ) from None
+
+
+def parse_catalog(text: str) -> str:
+    """A written language as people type it: a catalog code or name ('zh-Hant', 'Traditional Chinese',
+    '繁體中文'), else any language `parse_language` knows ('Bangla' -> 'bn')."""
+    key = " ".join(text.strip().split()).casefold()
+    traditional = {
+        "traditional chinese",
+        "chinese traditional",
+        "cantonese",
+        "taishanese",
+        "繁体中文",
+        "繁中",
+    }
+    for candidate in CATALOGS:
+        names = {candidate.code.casefold(), candidate.english.casefold(), candidate.native.casefold()}
+        if candidate.code == TRADITIONAL_CHINESE:
+            names |= traditional | {"zh-tw", "zh-hk"}
+        if key in names:
+            return candidate.code
+    return parse_language(text)
 
 
 def language_of(code: str) -> Language:
@@ -92,8 +167,14 @@ def language_names(codes: str | Iterable[str] | None, *, separator: str = ", ") 
     if codes is None or (isinstance(codes, float) and codes != codes):
         return ""
     parts = _CODE_SEPARATORS.split(codes) if isinstance(codes, str) else [str(code) for code in codes]
-    named = [_BY_CODE[part].english if part in _BY_CODE else part for part in (p.strip() for p in parts)]
+    named = [_english_name(part) for part in (p.strip() for p in parts)]
     return separator.join(name for name in named if name)
+
+
+def _english_name(code: str) -> str:
+    if code in _BY_CODE:
+        return _BY_CODE[code].english
+    return _CATALOG_BY_CODE[code].english if code in _CATALOG_BY_CODE else code
 
 
 @dataclass(frozen=True)

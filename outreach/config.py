@@ -51,6 +51,14 @@ def _region_setting(name: str, default: str) -> str:
     return region
 
 
+def _choice_setting(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = _setting(name, default)
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ValueError(f"Setting {name}={raw!r} is not one of {', '.join(choices)}; fix it.")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -67,6 +75,17 @@ class Settings:
     session_max_hours: int
     demo_password: str
     phone_region: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
+    smtp_tls: str
+    mail_max_attempts: int
+    secret_key: str
+    low_stock_packs: int
+    receipt_overdue_days: int
+    digest_hour: int
 
 
 def default_database_url() -> str:
@@ -91,6 +110,17 @@ def load_settings() -> Settings:
         session_max_hours=_int_setting("KYR_SESSION_MAX_HOURS", 12),
         demo_password=_setting("KYR_DEMO_PASSWORD", "kyr-demo-2026"),
         phone_region=_region_setting("KYR_PHONE_REGION", "US"),
+        smtp_host=_setting("KYR_SMTP_HOST", "").strip(),
+        smtp_port=_int_setting("KYR_SMTP_PORT", 587),
+        smtp_user=_setting("KYR_SMTP_USER", ""),
+        smtp_password=_setting("KYR_SMTP_PASSWORD", ""),
+        smtp_from=_setting("KYR_SMTP_FROM", "KYR Tracker <kyr-tracker@localhost>"),
+        smtp_tls=_choice_setting("KYR_SMTP_TLS", "starttls", ("starttls", "tls", "none")),
+        mail_max_attempts=_int_setting("KYR_MAIL_MAX_ATTEMPTS", 8),
+        secret_key=_setting("KYR_SECRET_KEY", ""),
+        low_stock_packs=_int_setting("KYR_LOW_STOCK_PACKS", 10),
+        receipt_overdue_days=_int_setting("KYR_RECEIPT_OVERDUE_DAYS", 7),
+        digest_hour=_int_setting("KYR_DIGEST_HOUR", 7),
     )
 
 

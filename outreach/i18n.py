@@ -1,11 +1,14 @@
-"""Messages a faith leader sees, in the campaign's ten languages.
+"""Messages a faith leader sees and the documents print, in the campaign's ten languages (eleven catalogs).
 
-One catalog per language: the folder `outreach/translations/<code>/`, one flat JSON file (`key -> text`,
-`str.format` placeholders) per area of the app (`restock.json`, ...), so each capability adds its own file; a
-key lives in exactly one file. A text with a count is a *plural entry*: a JSON object keyed by CLDR plural
-category (`{"one": "{count} pack", "other": "{count} packs"}`), with a form for every category its language
-has (Arabic six, Russian four, Chinese one: `outreach.i18n_format.categories`); `t` picks the form by the
-parameter `count`.
+One catalog per written language (`outreach.catalog.CATALOGS`: the ten languages, and Chinese in Simplified `zh`
+and Traditional `zh-Hant`): the folder `outreach/translations/<code>/`, one flat JSON file (`key -> text`,
+`str.format` placeholders) per area of the app (`restock.json` the restock page, `documents.json` the posters,
+pick lists and packing slips, ...), so each capability adds its own file; a key lives in exactly one file, and
+the screens, the HTML poster and the PDFs read the same one. `glossary.json` is not messages: it fixes the
+words for flyer, booklet, pack, organization, community and request in that language (`glossary`).
+A text with a count is a *plural entry*: a JSON object keyed by CLDR plural category
+(`{"one": "{count} pack", "other": "{count} packs"}`), with a form for every category its language has (Arabic
+six, Russian four, Chinese one: `outreach.i18n_format.categories`); `t` picks the form by the parameter `count`.
 
 Parameters are written for the reader: whole numbers with `i18n_format.number` ("2 000" in French, "২,০০০" in
 Bangla), dates with `i18n_format.date`, and any other text (what a person typed, names, phone numbers,
@@ -15,7 +18,7 @@ order; `t_html` does the same for HTML, escaping the text and putting each value
 Reviewed texts (`outreach.translation_review`) are kept in the database and laid over the JSON files with
 `set_overrides`, which the Streamlit layer calls once per run with its cached read, so this module never
 imports streamlit. English is the reference: `tests/test_i18n.py` checks that every catalog has exactly its keys
-and the same placeholders. Domain errors meant for leaders carry a message key and parameters
+and the same placeholders, and uses its glossary's words. Domain errors meant for leaders carry a message key and parameters
 (`localized(...)`), so the public page can show them in whichever language the leader picked.
 """
 
@@ -33,11 +36,12 @@ from typing import Any, TypeVar
 
 from outreach import i18n_format
 from outreach.bidi import bdi, isolate
-from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.catalog import CATALOG_CODES, catalog_of, language_of
 from outreach.errors import OutreachError
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 REFERENCE_LANGUAGE = "en"
+GLOSSARY_FILE = "glossary.json"
 E = TypeVar("E", bound=OutreachError)
 # A catalog entry: a text, or a plural entry (CLDR category -> text).
 Entry = str | dict[str, str]
@@ -47,9 +51,9 @@ COUNT = "count"  # the parameter a plural entry is chosen by
 _overrides: dict[str, dict[str, Entry]] = {}
 
 
-@lru_cache(maxsize=len(LANGUAGE_CODES))
+@lru_cache(maxsize=len(CATALOG_CODES))
 def entries(code: str) -> dict[str, Entry]:
-    """The whole catalog of one language as in its JSON files, all merged (read once per process)."""
+    """The whole catalog of one language as in its JSON files (not its glossary), all merged (read once)."""
     catalog: dict[str, Entry] = {}
     for path in catalog_files(code):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,14 +92,28 @@ def entry(key: str, lang: str | None) -> Entry:
     return entries(REFERENCE_LANGUAGE)[key]  # KeyError: a programming error, caught by the tests
 
 
-def catalog_files(code: str) -> list[Path]:
-    """The JSON files of one language's catalog, in a stable order."""
-    return sorted((TRANSLATIONS_DIR / code).glob("*.json"))
+def catalog_files(code: str, directory: Path | None = None) -> list[Path]:
+    """The JSON message files of one language's catalog, in a stable order (not its glossary); `directory`
+    another copy of `translations/` (a test's)."""
+    folder = (directory or TRANSLATIONS_DIR) / code
+    return sorted(path for path in folder.glob("*.json") if path.name != GLOSSARY_FILE)
+
+
+@lru_cache(maxsize=len(CATALOG_CODES))
+def glossary(code: str) -> dict[str, dict[str, Any]]:
+    """The catalog's glossary: concept -> {"term", "forms", "avoid", "note"} (see translations/README.md)."""
+    data: dict[str, dict[str, Any]] = json.loads((TRANSLATIONS_DIR / code / GLOSSARY_FILE).read_text("utf-8"))
+    return data
 
 
 def normalize(code: str | None) -> str:
-    """A supported language code; anything else falls back to English."""
-    return code if code in LANGUAGE_CODES else REFERENCE_LANGUAGE
+    """A catalog code (the ten languages, and `zh-Hant`); anything else falls back to English."""
+    return code if code in CATALOG_CODES else REFERENCE_LANGUAGE
+
+
+def language_of_catalog(code: str | None) -> str:
+    """The campaign language a catalog writes: 'zh' for 'zh-Hant', else the code itself (English if unknown)."""
+    return catalog_of(normalize(code)).language
 
 
 class Words(str):
@@ -156,7 +174,7 @@ def counted(noun: str, count: int, lang: str | None) -> Words:
 
 def direction(lang: str | None) -> str:
     """'rtl' for Arabic, Urdu and Yiddish, else 'ltr' (from the language catalog)."""
-    return language_of(normalize(lang)).direction
+    return language_of(language_of_catalog(lang)).direction
 
 
 def is_rtl(lang: str | None) -> bool:
@@ -181,8 +199,8 @@ def status_label(status: str, lang: str | None) -> str:
 
 
 def language_choices() -> dict[str, str]:
-    """Code -> name in that language, for the leader's language picker."""
-    return {code: language_of(code).native for code in LANGUAGE_CODES}
+    """Catalog code -> its name in its own language and script, for the leader's picker (简体中文, 繁體中文)."""
+    return {code: catalog_of(code).native for code in CATALOG_CODES}
 
 
 # --- errors a leader can read ---------------------------------------------------------------------------

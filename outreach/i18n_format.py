@@ -19,6 +19,8 @@ root locale (`LOCALES`):
 - **Urdu** `ur` (Pakistan), Latin digits: CLDR's default for `ur` is `latn` (only `ur_IN` uses Eastern
   Arabic-Indic ۰-۹), and Pakistani print and signage use 0-9; New York's Urdu readers are mostly Pakistani.
 - **Yiddish** `yi`, Latin digits, as every Yiddish publication in New York.
+- **Traditional Chinese** `zh_Hant` (the `zh-Hant` catalog, for Cantonese and Taishanese readers): Latin digits
+  grouped by commas, "2,000", as Hong Kong and Taiwan print them; its dates in Traditional characters.
 - The others use their root locale (`fr`, `ru`, `zh`, `en_US`, `ht`).
 
 Digits in values people typed (phone numbers, confirmation numbers) are never changed: this module formats the
@@ -36,13 +38,14 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from outreach.catalog import LANGUAGE_CODES
+from outreach.catalog import CATALOG_CODES
 
 LOCALES: dict[str, str] = {
     "es": "es_US",
     "en": "en_US",
     "fr": "fr",
     "zh": "zh_Hans",
+    "zh-Hant": "zh_Hant",
     "ar": "ar_EG",
     "ru": "ru",
     "bn": "bn",
@@ -72,9 +75,9 @@ CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 FALLBACK = "en"
 
 
-@lru_cache(maxsize=len(LANGUAGE_CODES) + 1)
+@lru_cache(maxsize=len(CATALOG_CODES) + 1)
 def locale(lang: str | None) -> Locale:
-    """The Babel locale that stands for one of the ten languages (English for anything else)."""
+    """The Babel locale that stands for one of the eleven catalogs (English for anything else)."""
     return Locale.parse(LOCALES.get(lang or "", LOCALES[FALLBACK]))
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from outreach import audit, i18n, i18n_format
-from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.catalog import CATALOG_CODES, catalog_of
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.errors import InvalidInput
 from outreach.models import ReviewedText, TranslationReview
@@ -173,7 +173,7 @@ def preview_import(sessions: SessionFactory, lang: str, data: bytes) -> ImportPr
             continue
         if form not in _forms(code, english):
             preview.problems.append(
-                f"{where}: “{form}” is not a form of this text in {language_of(code).english}; keep the form "
+                f"{where}: “{form}” is not a form of this text in {catalog_of(code).english}; keep the form "
                 "column as exported."
             )
             continue
@@ -320,7 +320,7 @@ def review_status(sessions: SessionFactory) -> pd.DataFrame:
     )
     newest = {str(row.language): row for row in frame.itertuples()}
     rows = []
-    for code in LANGUAGE_CODES:
+    for code in CATALOG_CODES:
         found = newest.get(code)
         rows.append(
             {
@@ -335,7 +335,7 @@ def review_status(sessions: SessionFactory) -> pd.DataFrame:
 
 def status_line(row: dict[str, object]) -> str:
     """'Yiddish: reviewed by Chaya Weiss, 2027-01-10' or 'Haitian Kreyòl: not reviewed'."""
-    name = language_of(str(row["language"])).english
+    name = catalog_of(str(row["language"])).english
     reviewer = row.get("reviewer")
     if not isinstance(reviewer, str) or not reviewer:  # None, or NaN from a DataFrame
         return f"{name}: not reviewed"
@@ -345,8 +345,8 @@ def status_line(row: dict[str, object]) -> str:
 
 
 def _language(lang: str) -> str:
-    if lang not in LANGUAGE_CODES:
-        raise InvalidInput(f"“{lang}” is not one of the campaign's languages ({', '.join(LANGUAGE_CODES)}).")
+    if lang not in CATALOG_CODES:
+        raise InvalidInput(f"“{lang}” is not one of the campaign's catalogs ({', '.join(CATALOG_CODES)}).")
     return lang
 
 
@@ -358,9 +358,8 @@ def write_catalog(sessions: SessionFactory, lang: str, directory: Path | None = 
     changed. The files keep their key order, two-space indent and UTF-8 text."""
     code = _language(lang)
     reviewed = reviewed_entries(sessions).get(code, {})
-    folder = (directory or i18n.TRANSLATIONS_DIR) / code
     changed: list[str] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in i18n.catalog_files(code, directory):  # the message files, never the glossary
         data = json.loads(path.read_text(encoding="utf-8"))
         touched = False
         for key in data:
@@ -382,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     write = commands.add_parser("write-catalog", help="write a language's reviewed texts into its JSON files")
-    write.add_argument("language", choices=LANGUAGE_CODES)
+    write.add_argument("language", choices=CATALOG_CODES)
     arguments = parser.parse_args(argv)
     engine = make_engine(settings().database_url)
     migrate(engine)

@@ -55,4 +55,10 @@ else:
     if section == MAP:
         directory_map.show_map(database_url, filters, total)
     else:
+        to_confirm = directory_count(database_url, DirectoryFilters(languages_to_confirm=True))
+        if to_confirm and not filters.languages_to_confirm:
+            st.info(
+                f"{to_confirm:,} organization(s) have languages to confirm (imported without them): tick "
+                "“Only languages to confirm” to list them, then add their languages under Add or edit."
+            )
         directory_list.show_list(sessions, database_url, filters, total)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from outreach import i18n
+from outreach.documents.fonts import web_fonts_css
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
 from outreach.ui import restock_form, state
@@ -58,6 +59,8 @@ st.markdown(PHONE_CSS, unsafe_allow_html=True)
 mark_page_language(lang)
 if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
+if script_css := web_fonts_css(lang, "[data-testid='stMainBlockContainer']"):  # Nastaliq, 繁體/简体 faces
+    st.markdown(script_css, unsafe_allow_html=True)
 st.title(say("page.title", lang))
 
 if link is None:  # missing, unknown, forged, revoked or rotated: the same polite words, nothing else

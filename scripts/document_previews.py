@@ -3,7 +3,8 @@
     .venv/bin/python scripts/document_previews.py [--dpi 90]
 
 Sample data, no database. Needs poppler-utils (pdftoppm), which `scripts/install-system-deps.sh test` installs.
-The previews are how the shaping of Bengali, Arabic, Urdu, Yiddish and Chinese was checked by eye.
+The previews are how the shaping of Bengali, Arabic, Urdu, Yiddish and Chinese (Simplified and Traditional) was
+checked by eye.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from outreach import i18n  # noqa: E402
 from outreach.documents import pdf as documents  # noqa: E402
 from outreach.documents.shipment import DocumentLine, ShipmentDetails  # noqa: E402
 
@@ -29,11 +31,13 @@ SAMPLES = {
     "ur": "Coney Island مسجد مکی",
     "yi": "Williamsburg קהל ייִטב־לב",
     "zh": "Flushing 法拉盛华人基督教会",
+    "zh-Hant": "Chinatown 華埠浸信會",
 }
 URL = "https://kyr.example.org/restock?t=" + "x" * 43
 
 
 def sample(lang: str) -> ShipmentDetails:
+    stock = i18n.language_of_catalog(lang)  # Traditional Chinese readers get the Chinese stock
     return ShipmentDetails(
         shipment_id=1042,
         status="packed",
@@ -47,9 +51,9 @@ def sample(lang: str) -> ShipmentDetails:
         request_reference="R-7QX2K9",
         packing_note="Side door; deliveries after 3 pm.",
         lines=(
-            DocumentLine("flyer", lang, "2026-03", 300),
+            DocumentLine("flyer", stock, "2026-03", 300),
             DocumentLine("flyer", "en", "2026-03", 50),
-            DocumentLine("booklet", lang, "2026-03", 85),
+            DocumentLine("booklet", stock, "2026-03", 85),
         ),
     )
 
@@ -71,11 +75,11 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=90)
     args = parser.parse_args()
     for lang in SAMPLES:
-        target = DOCS / f"documents-packing-slip-{lang}.png"
+        target = DOCS / f"documents-packing-slip-{lang.lower()}.png"
         render(documents.packing_slip(sample(lang)), target, args.dpi, crop_to=0.72)
         print(target.relative_to(DOCS.parent), target.stat().st_size, "bytes")
-    for lang in ("ur", "bn"):
-        target = DOCS / f"documents-poster-{lang}.png"
+    for lang in ("ur", "bn", "zh-Hant"):
+        target = DOCS / f"documents-poster-{lang.lower()}.png"
         render(documents.qr_poster(organization_name=SAMPLES[lang], url=URL, language=lang), target, args.dpi)
         print(target.relative_to(DOCS.parent), target.stat().st_size, "bytes")
 

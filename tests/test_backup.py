@@ -21,11 +21,15 @@ from outreach.errors import Conflict, InvalidInput
 from outreach.models import (
     Base,
     GeocodeCacheEntry,
+    MailOptOut,
+    NotificationSetting,
     Organization,
+    OutboxMessage,
     RestockRequest,
     RestockRequestLine,
     RestockToken,
     RoleMapping,
+    SenderLease,
     StockBalance,
     StockMovement,
     StockUnit,
@@ -121,6 +125,27 @@ def _fill_the_tables_the_demo_leaves_empty(sessions: SessionFactory) -> None:
         )
         request.lines.append(RestockRequestLine(unit_id=unit, packs_requested=3))
         session.add(request)
+        # Messages (issue 16): a message, a coordinator's setting, an opt-out, the sender's lease.
+        session.add_all(
+            [
+                OutboxMessage(
+                    key="submitted:1:org",
+                    kind="submitted",
+                    recipient="leader@example.org",
+                    organization_id=org,
+                    language="ar",
+                    subject="استلمنا طلبكم",
+                    text_body="نص",
+                    html_body="<p>نص</p>",
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=signed_in.created_at,
+                ),
+                NotificationSetting(user_id=signed_in.id, mode="digest", boroughs="Bronx", updated_by="ada"),
+                MailOptOut(organization_id=org, source="link", created_by="unsubscribe-link"),
+                SenderLease(name="mail-sender", holder="host:1:1", expires_at=signed_in.created_at),
+            ]
+        )
 
 
 def _ledger_sums(sessions: SessionFactory) -> tuple[dict, dict]:

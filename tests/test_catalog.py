@@ -111,7 +111,8 @@ def test_district_label() -> None:
         ("ar, bn", "Arabic, Bangla"),  # the directory's list
         ("bn; en", "Bangla, English"),
         ("bn en", "Bangla, English"),  # the coverage reads' list
-        (["ht", "zh"], "Haitian Kreyòl, Chinese (Mandarin)"),
+        (["ht", "zh"], "Haitian Kreyòl, Chinese"),  # the written language, not "Mandarin"
+        ("zh-Hant, en", "Chinese (Traditional), English"),  # a preferred language may be a catalog
         ("yi", "Yiddish"),
         ("xx, es", "xx, Spanish"),  # an unknown code is kept, never dropped
         ("", ""),
@@ -131,3 +132,32 @@ def test_language_names_with_another_separator_reads_back_as_the_same_codes() ->
 def test_material_name() -> None:
     assert (catalog.material_name("flyer"), catalog.material_name("booklet")) == ("Flyer", "Booklet")
     assert (catalog.material_name("poster"), catalog.material_name(None)) == ("poster", "")
+
+
+def test_eleven_catalogs_write_ten_languages() -> None:
+    assert catalog.CATALOG_CODES == ("es", "en", "fr", "zh", "zh-Hant", "ar", "ru", "bn", "ur", "ht", "yi")
+    assert {c.language for c in catalog.CATALOGS} == set(catalog.LANGUAGE_CODES)
+    assert catalog.catalog_of("zh-Hant").language == "zh"
+    assert catalog.catalog_of("zh-Hant").label == "Chinese (Traditional) · 繁體中文"
+    assert catalog.language_of("zh").english == "Chinese"
+    with pytest.raises(InvalidInput, match="'zh-TW'"):
+        catalog.catalog_of("zh-TW")
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("zh-Hant", "zh-Hant"),
+        ("Traditional Chinese", "zh-Hant"),
+        ("Chinese (Traditional)", "zh-Hant"),
+        ("繁體中文", "zh-Hant"),
+        ("Cantonese", "zh-Hant"),
+        ("简体中文", "zh"),
+        ("Chinese", "zh"),
+        ("Chinese (Mandarin)", "zh"),  # what older exports wrote
+        ("Bangla", "bn"),
+    ],
+)
+def test_a_preferred_language_may_name_a_script(typed, code) -> None:
+    assert catalog.parse_catalog(typed) == code
+    assert catalog.parse_language(typed) == ("zh" if code == "zh-Hant" else code)  # stock: one Chinese

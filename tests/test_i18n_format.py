@@ -19,6 +19,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
         ("en", "2,000"),
         ("es", "2,000"),  # es_US: New York's Dominican, Puerto Rican and Mexican readers
         ("zh", "2,000"),
+        ("zh-Hant", "2,000"),  # zh_Hant: Latin digits, as Hong Kong prints them
         ("fr", f"2{NNBSP}000"),  # CLDR: narrow no-break space
         ("ru", f"2{NBSP}000"),  # CLDR's group symbol for ru is the no-break space
         ("ht", f"2{NBSP}000"),
@@ -100,8 +101,8 @@ def test_counted_nouns_use_the_right_form():
 
 
 def test_t_writes_numbers_for_the_reader():
-    assert (
-        i18n.t("confirm.total", "fr", packs=3, pieces=2000) == f"Total : 3 paquets (2{NNBSP}000 exemplaires)"
+    assert i18n.t("confirm.far_above", "fr", packs=2000, usual=40).startswith(
+        f"Cette demande (2{NNBSP}000 paquets)"
     )
     total = i18n.t(
         "confirm.total_counted",
@@ -123,3 +124,12 @@ def test_overrides_lie_over_the_catalog_and_can_be_cleared():
     finally:
         i18n.set_overrides({})
     assert i18n.t("page.title", "fr") != "Commander des documents"
+
+
+def test_traditional_chinese_has_its_own_locale_and_words():
+    assert str(i18n_format.locale("zh-Hant")) == "zh_Hant"
+    assert i18n_format.categories("zh-Hant") == {"other"}
+    assert i18n.counted("characters", 2001, "zh-Hant") == "2,001 個字"
+    assert i18n.counted("packs", 1, "zh-Hant") == "1 包"
+    packs, pieces = i18n.counted("packs", 3, "zh-Hant"), i18n.counted("pieces", 150, "zh-Hant")
+    assert i18n.t("confirm.total_counted", "zh-Hant", packs=packs, pieces=pieces) == "合共：3 包（150 份）"

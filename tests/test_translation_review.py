@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from outreach import i18n
 from outreach import translation_review as review
+from outreach.catalog import CATALOG_CODES
 from outreach.errors import InvalidInput
 from outreach.models import AuditEntry, ReviewedText, TranslationReview
 from outreach.ui.widgets import csv_bytes
@@ -60,7 +61,7 @@ def test_the_sheet_has_every_text_and_every_plural_form_of_the_language(sessions
 
 def test_a_round_trip_of_yiddish(sessions):
     rows = exported(sessions, "yi")
-    note = "אויב איר ווילט"
+    note = "ניט נייטיק"  # "not needed"; the catalog says "if you like"
     data = filled(
         rows,
         {
@@ -113,17 +114,17 @@ def test_a_round_trip_of_yiddish(sessions):
     ],
 )
 def test_a_text_that_drops_or_adds_a_placeholder_is_refused_by_key_and_name(sessions, text, said):
-    data = filled(exported(sessions, "fr"), {("confirm.total", ""): (text, "")})
+    data = filled(exported(sessions, "fr"), {("confirm.total_counted", ""): (text, "")})
     preview = review.preview_import(sessions, "fr", data)
     if said is None:
         assert preview.problems == [] and len(preview.changes) == 1
         return
     assert len(preview.problems) == 1
-    assert preview.problems[0].startswith("Row ") and "confirm.total" in preview.problems[0]
+    assert preview.problems[0].startswith("Row ") and "confirm.total_counted" in preview.problems[0]
     assert said in preview.problems[0]
     with pytest.raises(InvalidInput, match="Nothing was imported") as refused:
         review.apply_import(sessions, lang="fr", data=data, reviewer="Luc", reviewed_on=DAY, actor="ada")
-    assert "confirm.total" in str(refused.value)
+    assert "confirm.total_counted" in str(refused.value)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(TranslationReview)) == 0
 
@@ -184,3 +185,26 @@ def test_write_catalog_puts_the_reviewed_texts_into_the_json_files(sessions, tmp
     )
     assert list(restock) == list(i18n.entries("ru"))[: len(restock)] or "page.title" in restock  # order kept
     assert review.write_catalog(sessions, "ru", tmp_path / "translations") == []  # nothing left to write
+
+
+def test_every_catalog_goes_out_and_traditional_chinese_comes_back_without_touching_its_glossary(
+    sessions, tmp_path
+):
+    assert list(review.review_status(sessions)["language"]) == list(CATALOG_CODES)
+    for code in CATALOG_CODES:
+        keys = {row["key"] for row in exported(sessions, code)}
+        assert keys == set(i18n.entries("en")), code  # the messages, never a glossary's concepts
+        assert not keys & set(i18n.glossary(code)), code
+    shutil.copytree(i18n.TRANSLATIONS_DIR, tmp_path / "translations")
+    glossary = (tmp_path / "translations" / "zh-Hant" / "glossary.json").read_bytes()
+    data = filled(exported(sessions, "zh-Hant"), {("page.title", ""): ("索取「了解您的權利」資料", "")})
+    review.apply_import(sessions, lang="zh-Hant", data=data, reviewer="陳美玲", reviewed_on=DAY, actor="ada")
+    assert review.write_catalog(sessions, "zh-Hant", tmp_path / "translations") == ["page.title"]
+    restock = json.loads((tmp_path / "translations" / "zh-Hant" / "restock.json").read_text(encoding="utf-8"))
+    assert restock["page.title"] == "索取「了解您的權利」資料"
+    assert (tmp_path / "translations" / "zh-Hant" / "glossary.json").read_bytes() == glossary
+    status = {
+        row["language"]: review.status_line(row) for row in review.review_status(sessions).to_dict("records")
+    }
+    assert status["zh-Hant"] == "Chinese (Traditional): reviewed by 陳美玲, 2026-11-30"
+    assert status["zh"] == "Chinese (Simplified): not reviewed"

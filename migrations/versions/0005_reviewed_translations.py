@@ -4,7 +4,7 @@
 catalogs; `translation_reviews` one row per imported review (outreach/translation_review.py).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-03 18:30:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -84,7 +84,8 @@ def script_safe(text: str) -> str:
 
 
 def _language_text(codes: list[str]) -> str:
-    return ", ".join(_LANGUAGE_NAMES.get(code, code) for code in sorted(codes))
+    """The tooltip's languages; none yet (an organization imported without them) reads as what to do."""
+    return ", ".join(_LANGUAGE_NAMES.get(code, code) for code in sorted(codes)) or "Languages to confirm"
 
 
 class _Verbatim(Element):

@@ -3,7 +3,8 @@
 Pure functions: plain values in (`outreach.documents.shipment` reads them from the database), PDF bytes out.
 US Letter, Noto fonts shaped by HarfBuzz (`outreach.documents.fonts`). Labels for the depot team are English;
 what the organization reads (the note in the box, the receipt line, the poster) is in its preferred
-language, with English underneath. Text anyone typed (names, addresses, notes) is written as plain text:
+language (the same catalog as the screens and the HTML poster: `outreach/translations/<code>/documents.json`,
+read with `i18n.t`), with English underneath. Text anyone typed (names, addresses, notes) is written as plain text:
 fpdf2 interprets no markup unless asked, and the "{nb}" page-count alias is switched off.
 """
 
@@ -14,11 +15,12 @@ from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
 
+from outreach import i18n
 from outreach.bidi import isolate
-from outreach.catalog import SHIPMENT_STATUS_LABELS, language_of, material_of
-from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, faces_needed, register
+from outreach.catalog import SHIPMENT_STATUS_LABELS, catalog_of, language_of, material_of
+from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, face_in, faces_needed, register
 from outreach.documents.shipment import DocumentLine, ShipmentDetails
-from outreach.documents.text import REFERENCE_LANGUAGE, language_or_english, text
+from outreach.i18n import REFERENCE_LANGUAGE
 from outreach.i18n_format import unambiguous
 from outreach.restock.links import qr_png
 
@@ -72,7 +74,7 @@ def _paragraph(
     family = face_for(lang).family if lang else LATIN.family
     direction = None
     if lang:
-        direction = "rtl" if language_of(lang).is_rtl else "ltr"
+        direction = i18n.direction(lang)
     if direction == "rtl" and align == "L":
         align = "R"
     if family == ARABIC.family:
@@ -87,11 +89,10 @@ def _paragraph(
 
 def _in_language(pdf: FPDF, key: str, lang: str, *, size: float, align: str = "L", **params: str) -> None:
     """A sentence in the organization's language, then in English (smaller, grey) for the staff."""
-    _paragraph(pdf, text(key, lang, **params), lang=lang, size=size, align=align)
+    _paragraph(pdf, i18n.t(key, lang, **params), lang=lang, size=size, align=align)
     if lang != REFERENCE_LANGUAGE:
-        _paragraph(
-            pdf, text(key, REFERENCE_LANGUAGE, **params), lang="en", size=size * 0.8, align=align, color=GREY
-        )
+        english = i18n.t(key, REFERENCE_LANGUAGE, **params)
+        _paragraph(pdf, english, lang="en", size=size * 0.8, align=align, color=GREY)
 
 
 def _rule(pdf: FPDF, gap: float = 3) -> None:
@@ -126,7 +127,7 @@ def _shipment_texts(shipment: ShipmentDetails) -> list[str]:
     ]
     values += [line.edition for line in shipment.lines]
     values += [language_of(line.language).native for line in shipment.lines]
-    values += [text(key, lang) for key in ("note", "slip.received_by", "slip.date")]
+    values += [i18n.t(key, lang) for key in ("shipment.note", "slip.received_by", "slip.date")]
     return values
 
 
@@ -146,7 +147,7 @@ def _header(pdf: FPDF, shipment: ShipmentDetails, title: str, *, party: str) -> 
     place = ", ".join(part for part in (shipment.address, shipment.zip_code, shipment.borough) if part)
     if place:
         _paragraph(pdf, place, size=11)
-    reader = language_of(shipment.preferred_language)
+    reader = catalog_of(shipment.preferred_language)
     _paragraph(pdf, f"Preferred language: {reader.label}", size=10, color=GREY)
     pdf.ln(3)
 
@@ -177,7 +178,7 @@ def _language_cell(pdf: FPDF, code: str, width: float) -> None:
     english = reader.english if reader.native == reader.english else f"{reader.english} · "
     pdf.cell(pdf.get_string_width(english), ROW, english)
     if reader.native != reader.english:
-        pdf.set_font(face_for(code).family, "", TABLE_SIZE)
+        pdf.set_font(face_in(pdf, code).family, "", TABLE_SIZE)
         pdf.set_text_shaping(True, direction=reader.direction)
         pdf.cell(max(start + width - pdf.get_x(), 1), ROW, reader.native)
         pdf.set_text_shaping(True)
@@ -225,7 +226,7 @@ def _lines_table(pdf: FPDF, shipment: ShipmentDetails, *, checkboxes: bool) -> N
 
 def _note_to_organization(pdf: FPDF, shipment: ShipmentDetails) -> None:
     _rule(pdf)
-    _in_language(pdf, "note", shipment.preferred_language, size=12)
+    _in_language(pdf, "shipment.note", shipment.preferred_language, size=12)
 
 
 def pick_list(shipment: ShipmentDetails) -> bytes:
@@ -260,11 +261,11 @@ def packing_slip(shipment: ShipmentDetails) -> bytes:
     pdf.ln(6)
     _signature_line(pdf, [("Packed by (name and signature)", "en")], [("Date", "en")])
     pdf.ln(4)
-    received = [(text("slip.received_by", lang), lang)]
-    dates = [(text("slip.date", lang), lang)]
+    received = [(i18n.t("slip.received_by", lang), lang)]
+    dates = [(i18n.t("slip.date", lang), lang)]
     if lang != REFERENCE_LANGUAGE:
-        received.append((text("slip.received_by", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
-        dates.append((text("slip.date", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
+        received.append((i18n.t("slip.received_by", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
+        dates.append((i18n.t("slip.date", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
     _signature_line(pdf, received, dates)
     return bytes(pdf.output())
 
@@ -296,7 +297,7 @@ def _signature_line(pdf: FPDF, labels: Sequence[tuple[str, str]], dates: Sequenc
 
 def qr_poster(*, organization_name: str, url: str, language: str) -> bytes:
     """One page for the notice board: the organization's name large, its QR code, what to do (twice)."""
-    lang = language_or_english(language)
+    lang = i18n.normalize(language)
     name = " ".join(organization_name.split())
     for qr_size in QR_SIZES:
         pdf = _poster(name, url, lang, qr_size)
@@ -308,12 +309,13 @@ def qr_poster(*, organization_name: str, url: str, language: str) -> bytes:
 
 def _poster(name: str, url: str, lang: str, qr_size: float) -> FPDF:
     keys = ("poster.heading", "poster.instruction", "poster.link", "poster.private")
-    texts = [name, url, *(text(key, code, organization=name) for key in keys for code in (lang, "en"))]
+    texts = [name, url, *(i18n.t(key, code, organization=name) for key in keys for code in (lang, "en"))]
     pdf = _new_pdf(texts, [lang], title="Restock poster")
     pdf.set_auto_page_break(False)
-    _paragraph(pdf, text("poster.heading", lang), lang=lang, size=24, bold=True, align="C")
+    _paragraph(pdf, i18n.t("poster.heading", lang), lang=lang, size=24, bold=True, align="C")
     if lang != REFERENCE_LANGUAGE:
-        _paragraph(pdf, text("poster.heading", REFERENCE_LANGUAGE), lang="en", size=14, align="C", color=GREY)
+        english = i18n.t("poster.heading", REFERENCE_LANGUAGE)
+        _paragraph(pdf, english, lang="en", size=14, align="C", color=GREY)
     pdf.ln(5)
     _paragraph(pdf, name, size=_name_size(pdf, name), bold=True, align="C")
     top = pdf.get_y() + 4
@@ -333,7 +335,7 @@ def _unbroken(pdf: FPDF, name: str, lang: str) -> str:
     """The name isolated, and in a right-to-left sentence kept on one line when it fits one (no-break
     spaces): a name wrapped in two halves reads in order, but its second half starts the next line."""
     pdf.set_font(LATIN.family, "", 15)
-    rtl = language_of(lang).is_rtl
+    rtl = i18n.is_rtl(lang)
     if rtl and pdf.get_string_width(name) < (pdf.w - pdf.l_margin - pdf.r_margin) * 0.8:
         name = name.replace(" ", NBSP)
     return isolate(name)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
+from outreach import i18n
 from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, material_of
 from outreach.db import SessionFactory, read_frame
-from outreach.documents.text import language_or_english
 from outreach.errors import NotFound
 from outreach.inventory.reads import ITEM_COLUMNS
 from outreach.models import Edition, Location, Organization, RestockRequest, Shipment, ShipmentLine, StockUnit
@@ -50,7 +50,7 @@ class ShipmentDetails:
     address: str | None
     zip_code: str | None
     borough: str | None
-    preferred_language: str
+    preferred_language: str  # a catalog code: the ten languages, or zh-Hant
     depot: str
     created_at: dt.datetime | None
     request_reference: str | None
@@ -123,7 +123,7 @@ def shipment_details(sessions: SessionFactory, shipment_id: int) -> ShipmentDeta
         address=_text(row["address"]),
         zip_code=_text(row["zip_code"]),
         borough=_text(row["borough"]),
-        preferred_language=language_or_english(_text(row["preferred_language"])),
+        preferred_language=i18n.normalize(_text(row["preferred_language"])),
         depot=str(row["depot"]),
         created_at=_timestamp(row["created_at"]),
         request_reference=_text(row["reference"]),

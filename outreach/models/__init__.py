@@ -6,6 +6,14 @@ negative balance (CHECK constraints on `stock_balances`).
 """
 
 from outreach.models.base import NAMING, Base
+from outreach.models.messages import (
+    MESSAGE_STATUSES,
+    NOTIFY_MODES,
+    MailOptOut,
+    NotificationSetting,
+    OutboxMessage,
+    SenderLease,
+)
 from outreach.models.organizations import GeocodeCacheEntry, Organization, OrganizationLanguage
 from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User, UserSession
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
@@ -20,6 +28,11 @@ __all__ = [
     "Edition",
     "GeocodeCacheEntry",
     "Location",
+    "MESSAGE_STATUSES",
+    "MailOptOut",
+    "NOTIFY_MODES",
+    "NotificationSetting",
+    "OutboxMessage",
     "NAMING",
     "Organization",
     "OrganizationLanguage",
@@ -32,6 +45,7 @@ __all__ = [
     "SHIPMENT_STATUSES",
     "Shipment",
     "ShipmentLine",
+    "SenderLease",
     "ShipmentTotal",
     "StockBalance",
     "StockMovement",

@@ -1,10 +1,10 @@
-"""The declarative base, its naming convention, and the timestamp column every table uses."""
+"""The declarative base, its naming convention, the timestamp column every table uses, and the catalog-code type."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from outreach.db import utcnow
@@ -24,3 +24,10 @@ class Base(DeclarativeBase):
 
 def _now() -> Mapped[dt.datetime]:
     return mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+# A written catalog's code (outreach.catalog.CATALOGS): a language, or "zh-Hant" (seven characters). VARCHAR(16)
+# on PostgreSQL (migration 0010 widened it from 5); SQLite never enforces a VARCHAR length, and widening a column
+# there means rebuilding the table, which its foreign keys refuse inside the migration's transaction: so SQLite
+# keeps the declared VARCHAR(5) and stores the longer codes all the same.
+CATALOG_CODE = String(16).with_variant(String(5), "sqlite")

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.db import utcnow
-from outreach.models.base import Base, _now
+from outreach.models.base import CATALOG_CODE, Base, _now
 
 # --- organizations ------------------------------------------------------------------------------------
 
@@ -36,7 +36,8 @@ class Organization(Base):
     location_precision: Mapped[str | None] = mapped_column(String(20))  # exact / approximate
     location_source: Mapped[str | None] = mapped_column(String(20))
     location_note: Mapped[str | None] = mapped_column(Text)  # e.g. why the fallback was used
-    preferred_language: Mapped[str] = mapped_column(String(5), default="en")
+    # a catalog code (outreach.catalog.CATALOGS): a language, or zh-Hant for Traditional Chinese
+    preferred_language: Mapped[str] = mapped_column(CATALOG_CODE, default="en")
     weekly_attendance: Mapped[int | None] = mapped_column(Integer)
     usual_request_packs: Mapped[int | None] = mapped_column(Integer)
     contact_name: Mapped[str | None] = mapped_column(String(200))

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.db import utcnow
-from outreach.models.base import Base, _now
+from outreach.models.base import CATALOG_CODE, Base, _now
 from outreach.models.organizations import Organization
 from outreach.models.stock import StockUnit
 
@@ -61,7 +61,7 @@ class RestockRequest(Base):
     token_id: Mapped[int | None] = mapped_column(ForeignKey("restock_tokens.id"), index=True)
     channel: Mapped[str] = mapped_column(String(12), default="link")
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
-    language: Mapped[str] = mapped_column(String(5), default="en")  # language the leader used
+    language: Mapped[str] = mapped_column(CATALOG_CODE, default="en")  # catalog the leader read (zh-Hant too)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)

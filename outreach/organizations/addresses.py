@@ -60,6 +60,17 @@ def normalize_address(address: str | None, zip_code: str | None = None) -> str:
     return " ".join([*words, *([zip_code] if zip_code else [])])
 
 
+def place_key(
+    address: str | None, zip_code: str | None, latitude: float | None = None, longitude: float | None = None
+) -> str:
+    """The duplicate-check key of where an organization is: its address and ZIP (`normalize_address`), or,
+    with neither (an open-data row that gives only a point), the point to about 10 m ("@40.7467,-73.8910"),
+    so two congregations of one name at different places are not taken for one."""
+    if normalize_key(address) or zip_code or latitude is None or longitude is None:
+        return normalize_address(address, zip_code)
+    return f"@{latitude:.4f},{longitude:.4f}"
+
+
 def clean_zip(raw: object) -> str | None:
     """A 5-digit ZIP, or None when blank. Raises InvalidInput naming the value when it is not a ZIP."""
     text = "" if raw is None else str(raw).strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from outreach.catalog import borough_of, language_of, parse_language
+from outreach.catalog import borough_of, catalog_of, parse_catalog, parse_language
 from outreach.errors import InvalidInput
 from outreach.organizations.addresses import clean_zip, require_nyc_zip
 from outreach.phones import MAX_PHONE_CHARS, normalize_phone
@@ -96,8 +96,9 @@ def languages_in_order(value: object) -> list[str]:
 
 
 def clean_preferred_language(value: object) -> str | None:
-    """A language code, or None when blank: `clean_fields` then takes the first language served."""
-    return None if _blank(value) else parse_language(str(value))
+    """A catalog code (a language, or zh-Hant for Traditional Chinese: the written language of its restock page
+    and documents), or None when blank: `clean_fields` then takes the first language served."""
+    return None if _blank(value) else parse_catalog(str(value))
 
 
 def clean_attendance(value: object) -> int | None:
@@ -228,5 +229,5 @@ def clean_fields(raw: Mapping[str, object], *, problems: list[str] | None = None
         if cleaned["preferred_language"] is None:  # blank: the first language served (as the form does)
             served = languages_in_order(raw.get("languages")) if "languages" in cleaned else []
             cleaned["preferred_language"] = served[0] if served else FALLBACK_LANGUAGE
-        language_of(str(cleaned["preferred_language"]))
+        catalog_of(str(cleaned["preferred_language"]))
     return cleaned

@@ -30,6 +30,7 @@ LIST_COLUMNS = (
     "community_district",
     "district",
     "languages",
+    "languages_to_confirm",
     "preferred_language",
     "weekly_attendance",
     "status",
@@ -59,6 +60,8 @@ class DirectoryFilters:
     language: str | None = None
     faith_tradition: str | None = None
     status: str | None = None
+    # Only organizations with no language served (imported from a list that had none): to follow up.
+    languages_to_confirm: bool = False
 
 
 NO_FILTERS = DirectoryFilters()
@@ -111,6 +114,12 @@ def _filtered(statement: Select, filters: DirectoryFilters) -> Select:
                 select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == code)
             )
         )
+    if filters.languages_to_confirm:
+        statement = statement.where(
+            ~select(OrganizationLanguage.organization_id)
+            .where(OrganizationLanguage.organization_id == Organization.id)
+            .exists()
+        )
     if filters.faith_tradition:
         statement = statement.where(Organization.faith_tradition == filters.faith_tradition)
     if status := filters.status:
@@ -143,7 +152,8 @@ def list_organizations(
     limit: int | None = None,
     offset: int = 0,
 ) -> pd.DataFrame:
-    """The directory, filtered, ordered by name. `languages` is a 'bn, en' string; `district` is 'QN 03'.
+    """The directory, filtered, ordered by name. `languages` is a 'bn, en' string (empty, and
+    `languages_to_confirm` true, when none is known yet); `district` is 'QN 03'.
 
     `limit`/`offset` give one page (filters and order applied in SQL first); without them, every match.
     """
@@ -162,6 +172,8 @@ def list_organizations(
     ids = [int(value) for value in frame["id"].tolist()]
     spoken = _languages(sessions, ids if paged else _filtered(select(Organization.id), filters))
     frame["languages"] = pd.Series([spoken.get(value, "") for value in ids], dtype=object)
+    # Stored as no language rows at all (nothing else to keep in step): the form asks for one on the next save.
+    frame["languages_to_confirm"] = pd.Series([value not in spoken for value in ids], dtype=bool)
     frame["community_district"] = frame["community_district"].astype("Int64")
     frame["district"] = [
         "" if pd.isna(code) else district_label(int(code)) for code in frame["community_district"]

@@ -20,7 +20,7 @@ from outreach.db import SessionFactory, get_or_not_found, utcnow
 from outreach.errors import Conflict, GeocodingError, InvalidInput
 from outreach.models import Organization, OrganizationLanguage
 from outreach.organizations import areas
-from outreach.organizations.addresses import normalize_address, normalize_key
+from outreach.organizations.addresses import normalize_address, normalize_key, place_key
 from outreach.organizations.fields import (
     LOCATION_FIELDS,
     clean_fields,
@@ -178,7 +178,9 @@ def create_organization(
     with sessions.begin() as session:
         organization = Organization(**data)
         organization.name_key = normalize_key(organization.name)
-        organization.address_key = normalize_address(organization.address, organization.zip_code)
+        organization.address_key = place_key(
+            organization.address, organization.zip_code, organization.latitude, organization.longitude
+        )
         _check_duplicate(session, organization.name_key, organization.address_key)
         if result is None and geocoder is not None and organization.latitude is None:
             organization.location_note = "The address could not be placed on the map; set the pin by hand."
@@ -252,7 +254,8 @@ def update_organization(
         if codes is not None:
             organization.languages = [OrganizationLanguage(language=code) for code in codes]  # type: ignore[attr-defined]
         organization.name_key = normalize_key(organization.name)
-        organization.address_key = normalize_address(organization.address, organization.zip_code)
+        if moved:  # else the key stays (a record placed by its coordinates alone keeps its point key)
+            organization.address_key = normalize_address(organization.address, organization.zip_code)
         _check_duplicate(session, organization.name_key, organization.address_key, ignore_id=organization_id)
         if moved and geocoder is not None and result is None:
             organization.latitude = organization.longitude = None

@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy import update
 
-from outreach import inventory, organizations
+from outreach import i18n, inventory, organizations
 from outreach.catalog import MATERIALS
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import OutOfStock, OutreachError
@@ -56,7 +56,10 @@ def load_demo_requests(
     for index, stage in enumerate(STAGES):
         org_id = org_ids[index % len(org_ids)]
         organization = organizations.get_organization(sessions, org_id)
-        wanted = [organization.preferred_language, *[c for c in organization.language_codes if c != "en"][:1]]
+        wanted = [
+            i18n.language_of_catalog(organization.preferred_language),
+            *[c for c in organization.language_codes if c != "en"][:1],
+        ]
         lines = {
             units[(material.code, code)]: rng.choice((1, 2, 2, 3, 4, 6))
             for code in dict.fromkeys(wanted)

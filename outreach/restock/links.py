@@ -27,6 +27,7 @@ from outreach import audit, i18n
 from outreach.bidi import bdi
 from outreach.config import settings
 from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.documents.fonts import WEB_LINE_HEIGHT, web_family, web_font_faces
 from outreach.errors import Conflict, NotFound
 from outreach.models import Organization, RestockToken
 
@@ -252,9 +253,16 @@ def poster_html(*, organization_name: str, language: str, url: str) -> str:
     """A printable one-page poster: QR code, the organization's name and the instruction in its language.
 
     HTML rather than a rendered image, so the browser supplies fonts for every script (Bengali, Arabic,
-    Hebrew, Chinese). Every piece of text is escaped.
+    Hebrew, Chinese). Its words are the same catalog entries as the PDF poster's (`documents.json`). Urdu is
+    set in Nastaliq, embedded in the file (it is opened from disk, where the app's URL may not be reachable);
+    Chinese asks for the Traditional or Simplified faces. Every piece of text is escaped.
     """
     lang = i18n.normalize(language)
+    faces = web_font_faces(lang, embed=True)
+    family = web_family(lang) or ""
+    script = f"{faces}\n  body {{ font-family: {family}; }}" if family else ""
+    if lang in WEB_LINE_HEIGHT:
+        script += f"\n  h1, h2, p {{ line-height: {WEB_LINE_HEIGHT[lang]}; }}"
     dir_ = i18n.direction(lang)
     name = html.escape(organization_name)
     image = base64.b64encode(qr_png(url, box_size=12)).decode("ascii")
@@ -278,6 +286,7 @@ def poster_html(*, organization_name: str, language: str, url: str) -> str:
   img {{ width: 110mm; height: 110mm; image-rendering: pixelated; }}
   .url {{ font-family: monospace; font-size: 10pt; word-break: break-all; direction: ltr; }}
   .small {{ font-size: 11pt; color: #444; }}
+  {script}
 </style>
 </head>
 <body>

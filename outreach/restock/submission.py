@@ -26,6 +26,7 @@ from outreach.catalog import material_of
 from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, RateLimited
+from outreach.messages import notices
 from outreach.models import Organization, RestockRequest, RestockRequestLine, RestockToken, StockUnit
 from outreach.phones import MAX_PHONE_CHARS, normalize_phone
 from outreach.quantities import parse_quantity
@@ -384,4 +385,6 @@ def _insert(
                 "has_note": draft.note is not None,
             },
         )
+        # The confirmation and the coordinators' messages commit with the request, or not at all.
+        notices.request_submitted(session, request.id)
         return Submitted(request.id, request.reference)

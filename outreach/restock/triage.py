@@ -21,6 +21,7 @@ from outreach import audit, inventory
 from outreach.catalog import material_of
 from outreach.db import SessionFactory, get_or_not_found, utcnow
 from outreach.errors import Conflict, InvalidInput, NotFound, OutOfStock
+from outreach.messages import notices
 from outreach.models import Location, RestockRequest, RestockRequestLine, Shipment
 from outreach.quantities import parse_quantity
 from outreach.text import clean_text
@@ -204,6 +205,7 @@ def approve_request(
                 before={"status": "submitted", "lines": before},
                 after={"status": "approved", "depot_id": depot_id, "lines": _lines_state(request)},
             )
+            notices.request_decided(session, request_id)  # the organization's message, in this transaction
     except IntegrityError as exc:  # the balance CHECKs caught what the conditional UPDATE did not
         raise OutOfStock(
             "The database refused a reservation beyond the stock on hand. Approve fewer packs."
@@ -340,6 +342,7 @@ def _close(sessions: SessionFactory, *, request_id: int, reason: str, actor: str
             before={"status": previous},
             after={"status": status, "reason": why},
         )
+        notices.request_decided(session, request_id)  # a rejection tells the organization why
 
 
 def reject_request(sessions: SessionFactory, *, request_id: int, reason: str, actor: str) -> None:

@@ -149,7 +149,7 @@ def record_form(current: Organization | None) -> bool:
         )
         # Inside a form the choice cannot follow the languages as they are picked: left empty, it becomes
         # the first language served when the form is saved.
-        pickers.pick_language(
+        pickers.pick_written_language(
             left,
             "Preferred language for communication",
             placeholder="The first language served",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from outreach.columns import LANGUAGES, NUMBER
+from outreach.columns import DECIMAL, FLAG, LANGUAGES, NUMBER
 from outreach.db import SessionFactory
 from outreach.errors import OutreachError
 from outreach.organizations import csv_import
@@ -22,7 +22,15 @@ VALID_COLUMNS = {
     "name": Column("Name"),
     "address": Column("Address"),
     "zip_code": Column("ZIP"),
+    "latitude": Column(
+        "Latitude", DECIMAL, help="From the file: placed directly, not looked up", format="%.5f"
+    ),
+    "longitude": Column("Longitude", DECIMAL, format="%.5f"),
+    "district": Column(
+        "District", help="Where the coordinates fall; rows with an address are placed on import"
+    ),
     "languages": Column("Languages", LANGUAGES),
+    "languages_to_confirm": Column("Languages to confirm", FLAG, help="None given: imported, to follow up"),
 }
 
 
@@ -36,10 +44,15 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
         on_click="ignore",
     )
     st.caption(
-        "One row per organization. Required: name, address, zip_code, languages (codes like `es; bn` or names "
-        "like `Spanish, বাংলা`). Comma- or semicolon-separated; UTF-8 or Latin-1. Rows with a problem are listed "
-        "with the reason and are not imported; the others are imported together, or not at all. A row whose "
-        "first cell starts with `#`, like the template's example row, is skipped."
+        "One row per organization: its name, and where it is: the street `address` and `zip_code` (looked up), "
+        "or `latitude` and `longitude` in decimal degrees, WGS84, like `40.7513` and `-73.8830` (placed "
+        "directly, as open-data lists give them; also read from columns named `lat`, `lon`, `lng`, `long`, "
+        "or `x` = longitude and `y` = latitude). Swapped or projected values (State Plane feet) and points "
+        "outside New York City are refused with the reason. `languages`: codes like `es; bn` or names like "
+        "`Spanish, বাংলা`; left empty, the organization is imported and listed as *languages to confirm*. "
+        "Comma- or semicolon-separated; UTF-8 or Latin-1. Rows with a problem are listed with the reason and "
+        "are not imported; the others are imported together, or not at all. A row whose first cell starts "
+        "with `#`, like the template's example rows, is skipped."
     )
     upload = st.file_uploader("CSV file", type=["csv", "txt"], key=state.DIR_IMPORT_FILE)
     if upload is None:
@@ -58,9 +71,11 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
         )
         + (f"Skipped {preview.comment_rows:,} row(s) starting with #." if preview.comment_rows else "")
     )
-    valid, invalid = st.columns(2)
+    valid, invalid, located, to_confirm = st.columns(4)
     valid.metric("Valid rows", preview.valid_count)
     invalid.metric("Rows with a problem", len(preview.invalid))
+    located.metric("Placed by coordinates", preview.with_coordinates, help="Not sent to the address lookup")
+    to_confirm.metric("Languages to confirm", preview.languages_to_confirm, help="No language given")
     if preview.already_located:
         st.info(
             f"{preview.already_located} of the valid rows are already located (an earlier or interrupted "
@@ -80,14 +95,17 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
     bar = st.progress(0.0, text="Locating addresses…")
 
     def report(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Locating addresses: {done} of {total}")
+        text = f"Locating addresses: {done} of {total}" if total else "No address to look up"
+        bar.progress(done / total if total else 1.0, text=text)
 
     run_write(
         lambda: csv_import.import_organizations(
             sessions, preview, geocoder=make_geocoder(), actor=actor, progress=report
         ),
         success=lambda result: (
-            f"Imported {result.created:,} organization(s): {result.approximate:,} placed at their ZIP "
-            f"centre, {result.unplaced:,} not placed, {result.outside_nyc:,} outside New York City."
+            f"Imported {result.created:,} organization(s): {result.from_coordinates:,} placed by their "
+            f"coordinates, {result.approximate:,} at their ZIP centre, {result.unplaced:,} not placed, "
+            f"{result.outside_nyc:,} outside New York City; {result.languages_to_confirm:,} with languages to "
+            "confirm (List: “Only languages to confirm”)."
         ),
     )

@@ -14,7 +14,7 @@ import streamlit as st
 
 from outreach import organizations
 from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, district_label
-from outreach.columns import LANGUAGES, WHOLE, WORDS
+from outreach.columns import FLAG, LANGUAGES, WHOLE, WORDS
 from outreach.db import SessionFactory
 from outreach.organizations import DirectoryFilters
 from outreach.ui import state
@@ -33,6 +33,11 @@ LIST_COLUMNS = {
     "borough": Column("Borough"),
     "district": Column("District"),
     "languages": Column("Languages", LANGUAGES),
+    "languages_to_confirm": Column(
+        "Languages to confirm",
+        FLAG,
+        help="No language known yet (imported without one): ask and edit the record",
+    ),
     "weekly_attendance": Column("Weekly attendance", WHOLE),
     "status": Column("Status", WORDS),
     "location_precision": Column("Precision", WORDS),
@@ -69,6 +74,12 @@ def filter_bar(traditions: list[str], districts: list[int]) -> DirectoryFilters:
         )
         for column, (label, choices, shown, key) in zip(st.columns(len(boxes)), boxes, strict=True)
     )
+    to_confirm = st.checkbox(
+        "Only languages to confirm",
+        key=state.DIR_FILTER_TO_CONFIRM,
+        persist_state="page",
+        help="Organizations imported without the languages they serve: call them, then add the languages.",
+    )
     return DirectoryFilters(
         search=search.strip() or None,
         borough=borough,
@@ -76,6 +87,7 @@ def filter_bar(traditions: list[str], districts: list[int]) -> DirectoryFilters:
         language=language,
         faith_tradition=tradition,
         status=status,
+        languages_to_confirm=to_confirm,
     )
 
 

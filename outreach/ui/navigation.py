@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
     PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
     PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),
+    PageSpec("pages/messages.py", "Messages", ":material/mail:", STAFF, "Admin"),
     PageSpec("pages/audit.py", "Audit trail", ":material/history:", STAFF, "Admin"),
     PageSpec("pages/users.py", "Users", ":material/group:", ("admin",), "Admin"),
     PageSpec("pages/backups.py", "Backups", ":material/backup:", ("admin",), "Admin"),

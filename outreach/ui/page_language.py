@@ -15,7 +15,7 @@ from outreach import i18n
 from outreach.ui import state
 
 # BCP 47 tags: the written language (Chinese in Simplified characters), not only the spoken one.
-TAGS = {"zh": "zh-Hans"}
+TAGS = {"zh": "zh-Hans", "zh-Hant": "zh-Hant"}
 
 _PAGE_LANGUAGE = st.components.v2.component(
     "kyr_page_language",
@@ -39,7 +39,7 @@ export default function ({ data }) {
 
 
 def tag(lang: str | None) -> str:
-    """The BCP 47 tag of one of the ten languages ("zh" -> "zh-Hans")."""
+    """The BCP 47 tag of one of the eleven catalogs ("zh" -> "zh-Hans", "zh-Hant" as it is)."""
     code = i18n.normalize(lang)
     return TAGS.get(code, code)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from outreach import inventory, organizations
-from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.catalog import CATALOG_CODES, LANGUAGE_CODES, catalog_of, language_of
 from outreach.config import settings
 from outreach.shipments import reads as shipment_reads
 from outreach.ui.resources import cached_read, get_sessions
@@ -113,6 +113,22 @@ def pick_language(
         index=None,
         placeholder=placeholder,
         format_func=language_label,
+        key=key,
+        **options,
+    )
+
+
+def pick_written_language(
+    where: DeltaGenerator, label: str, *, placeholder: str, key: str, **options: Any
+) -> str | None:
+    """One of the eleven catalogs (the languages, and Chinese as Simplified or Traditional): the written
+    language of an organization's restock page and documents."""
+    return where.selectbox(
+        label,
+        CATALOG_CODES,
+        index=None,
+        placeholder=placeholder,
+        format_func=lambda code: catalog_of(code).label,
         key=key,
         **options,
     )

@@ -146,9 +146,10 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
     lang, link = visit.lang, visit.link
     st.caption(say("page.intro", lang))
     units = active_units()
+    own = i18n.language_of_catalog(link.preferred_language)  # a Traditional Chinese reader asks for zh stock
     wanted = st.session_state.get(state.RESTOCK_DRAFT_LANGS) or [  # the organization's own language first
-        link.preferred_language,
-        *[code for code in LANGUAGE_CODES if code in link.languages and code != link.preferred_language],
+        own,
+        *[code for code in LANGUAGE_CODES if code in link.languages and code != own],
     ]
     item_languages = st.multiselect(
         label("form.languages", lang),

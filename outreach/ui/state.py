@@ -139,6 +139,7 @@ DIR_FILTER_DISTRICT = "dir_filter_district"
 DIR_FILTER_LANGUAGE = "dir_filter_language"
 DIR_FILTER_TRADITION = "dir_filter_tradition"
 DIR_FILTER_STATUS = "dir_filter_status"
+DIR_FILTER_TO_CONFIRM = "dir_filter_to_confirm"  # only organizations whose languages are to confirm
 DIR_TABLE = "dir_table"
 DIR_EXPORT = "dir_export"
 DIR_EDIT_PICK = "dir_edit_pick"  # 0 = a new organization, else the organization id
@@ -238,3 +239,20 @@ DIR_EDIT_SEARCH = "dir_edit_search"  # past a few hundred organizations, the edi
 INV_SECTION = "inv_section"
 USERS_SECTION = "users_section"
 DIR_SECTION = "dir_section"  # List / Add or edit / Import / Map: only the chosen one runs
+
+# --- messages (issue 16): the Messages page
+MSG_SECTION = "msg_section"
+MSG_STATUS = "msg_status"
+MSG_SHOW = "msg_show"
+MSG_RETRY_FORM = "msg_retry_form"
+MSG_RETRY_PICK = "msg_retry_pick"
+MSG_RETRY_ALL = "msg_retry_all"
+MSG_PREVIEW_KIND = "msg_preview_kind"
+MSG_PREVIEW_LANG = "msg_preview_lang"
+MSG_MINE_FORM = "msg_mine_form"
+MSG_MINE_MODE = "msg_mine_mode"
+MSG_MINE_BOROUGHS = "msg_mine_boroughs"
+MSG_OPT_ORG = "msg_opt_org"
+MSG_OPT_ORG_SEARCH = "msg_opt_org_search"
+MSG_OPT_FORM = "msg_opt_form"
+MSG_OPT_CHOICE = "msg_opt_choice"

@@ -27,7 +27,8 @@ class Column:
     kind: Kind = TEXT
     help: str | None = None
     width: Width = None
-    format: str | None = None  # WHEN only, instead of TIME_FORMAT (the audit trail wants seconds)
+    # WHEN: instead of TIME_FORMAT (the audit trail wants seconds); DECIMAL: instead of %.1f (coordinates)
+    format: str | None = None
 
 
 Columns = Mapping[str, Column]
@@ -45,7 +46,9 @@ def _config(column: Column) -> Any:
     if column.kind == WHOLE:
         return st.column_config.NumberColumn(column.label, format="localized", alignment="right", **common)
     if column.kind == DECIMAL:
-        return st.column_config.NumberColumn(column.label, format="%.1f", alignment="right", **common)
+        return st.column_config.NumberColumn(
+            column.label, format=column.format or "%.1f", alignment="right", **common
+        )
     if column.kind == WHEN:
         return st.column_config.DatetimeColumn(column.label, format=column.format or TIME_FORMAT, **common)
     if column.kind == FLAG:

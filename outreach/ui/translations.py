@@ -10,7 +10,7 @@ import streamlit as st
 
 from outreach import i18n
 from outreach import translation_review as review
-from outreach.catalog import LANGUAGE_CODES, language_of
+from outreach.catalog import CATALOG_CODES, catalog_of
 from outreach.db import SessionFactory
 from outreach.errors import OutreachError
 from outreach.ui import state
@@ -39,15 +39,12 @@ def use_reviewed_texts() -> None:
 
 
 def _language_name(code: str) -> str:
-    language = language_of(code)
-    return (
-        language.english if language.native == language.english else f"{language.english} · {language.native}"
-    )
+    return catalog_of(code).label
 
 
 def _pick_language(label: str, key: str) -> str:
-    """One of the nine translated languages (English is the reference, not reviewed)."""
-    codes = [code for code in LANGUAGE_CODES if code != i18n.REFERENCE_LANGUAGE]
+    """One of the ten translated catalogs (English is the reference, not reviewed)."""
+    codes = [code for code in CATALOG_CODES if code != i18n.REFERENCE_LANGUAGE]
     return str(st.selectbox(label, codes, format_func=_language_name, key=key))
 
 
@@ -71,7 +68,7 @@ def show_export(sessions: SessionFactory) -> None:
     )
     lang = _pick_language("Language to export", state.TRANSLATIONS_EXPORT_LANG)
     st.download_button(
-        f"Download the {language_of(lang).english} spreadsheet (CSV)",
+        f"Download the {catalog_of(lang).english} spreadsheet (CSV)",
         data=csv_bytes(review.sheet(sessions, lang)),
         file_name=review.file_name(lang),
         mime="text/csv",
@@ -104,7 +101,7 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
                 st.markdown(f"- {escape_markdown(problem)}")
         return
     summary = (
-        f"{len(preview.changes)} change(s) to {language_of(lang).english}; "
+        f"{len(preview.changes)} change(s) to {catalog_of(lang).english}; "
         f"{preview.unchanged} reviewed text(s) the same as now."
     )
     st.markdown(f"**{escape_markdown(summary)}**")
@@ -126,6 +123,6 @@ def show_import(sessions: SessionFactory, *, actor: str) -> None:
                 sessions, lang=lang, data=data, reviewer=reviewer, reviewed_on=reviewed_on, actor=actor
             ),
             success=lambda done: escape_markdown(
-                f"{language_of(done.language).english}: {len(done.changes)} text(s) changed, review recorded."
+                f"{catalog_of(done.language).english}: {len(done.changes)} text(s) changed, review recorded."
             ),
         )

@@ -10,7 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from outreach import inventory
-from outreach.catalog import BOROUGH_NAMES, LANGUAGE_CODES, SHIPMENT_STATUS_LABELS, language_of
+from outreach.catalog import (
+    BOROUGH_NAMES,
+    LANGUAGE_CODES,
+    SHIPMENT_STATUS_LABELS,
+    language_names,
+    language_of,
+)
 from outreach.columns import LANGUAGE, LANGUAGES, MATERIAL, NUMBER, WHEN, WHOLE, WORDS
 from outreach.config import settings
 from outreach.db import SessionFactory
@@ -169,7 +175,7 @@ def show_request(sessions: SessionFactory, request_id: int, *, actor: str, is_ad
     st.text(
         f"Organization: {detail.organization} ({detail.borough or 'no borough'})\n"
         f"Received: {detail.created_at:%Y-%m-%d %H:%M} UTC via {detail.channel} "
-        f"(by {detail.created_by}); leader's language: {language_of(detail.language).english}\n"
+        f"(by {detail.created_by}); leader's language: {language_names(detail.language)}\n"
         f"Contact for this request: {contact or 'none given'}\n"
         f"Packs still on hand (reported): {on_hand}"
     )

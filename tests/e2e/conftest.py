@@ -238,7 +238,8 @@ def wait_until_idle(page) -> None:
     from playwright.sync_api import expect
 
     page.locator(IDLE).wait_for()
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+    # A loaded machine (several test runs at once) takes more than expect's 5 s to load them.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=20_000)
 
 
 def sign_in(page, server: str, username: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -23,7 +26,7 @@ MIXED = (
     + "iglesia  roca,Christian,100 Flatbush Avenue,11230,,es,,\n"  # row 7: duplicate of row 5
     + "Shul,Jewish,1 Ave J,112,,yi,,\n"  # row 8: bad ZIP format
     + "Temple,Hindu,1 X St,10463,,Klingon,,\n"  # row 9: unknown language
-    + "Gurdwara,Sikh,2 Y St,11372,,,,\n"  # row 10: no language
+    + "Gurdwara,Sikh,2 Y St,11372,,,,\n"  # row 10 ok: no language, imported "languages to confirm"
     + "Too Many,Christian,3 Z St,11372,,en,a,718-555-0100,extra\n"  # row 11: extra value
 ).encode("utf-8")
 
@@ -39,15 +42,15 @@ def _count(sessions, model=Organization) -> int:
 
 def test_preview_lists_every_bad_row_with_its_reason(sessions):
     preview = directory_import.preview_import(sessions, MIXED)
-    assert preview.valid_count == 2 and preview.record_rows == [2, 5]
+    assert preview.valid_count == 3 and preview.record_rows == [2, 5, 10]
+    assert preview.languages_to_confirm == 1 and preview.records[2]["languages"] == []
     reasons = dict(zip(preview.invalid["row"], preview.invalid["problems"], strict=True))
-    assert set(reasons) == {3, 4, 7, 8, 9, 10, 11}
+    assert set(reasons) == {3, 4, 7, 8, 9, 11}
     assert "name is empty" in reasons[3]
     assert "07102 is in Newark, NJ, outside New York City" in reasons[4]
     assert "Same name and address as row 5" in reasons[7]
     assert "'112' is not a 5-digit ZIP" in reasons[8]
     assert "Unknown language 'Klingon'" in reasons[9]
-    assert "No language given" in reasons[10]
     assert "9 values but the header has 8 columns" in reasons[11]
     assert preview.messages()[0].startswith("Row 3: ")
     assert _count(sessions) == 0  # a preview writes nothing
@@ -56,15 +59,17 @@ def test_preview_lists_every_bad_row_with_its_reason(sessions):
 def test_import_of_a_mixed_file_creates_exactly_the_valid_rows(sessions):
     preview = directory_import.preview_import(sessions, MIXED)
     result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
-    assert result.created == 2 and result.approximate == 2 and result.unplaced == 0
+    assert result.created == 3 and result.approximate == 3 and result.unplaced == 0
+    assert result.languages_to_confirm == 1
     frame = organizations.list_organizations(sessions, include_contacts=True).set_index("name")
-    assert list(frame.index) == ["Iglesia Roca", "Masjid Al-Falah"]
+    assert list(frame.index) == ["Gurdwara", "Iglesia Roca", "Masjid Al-Falah"]
+    assert frame["languages_to_confirm"].tolist() == [True, False, False]
     assert frame.loc["Masjid Al-Falah", "district"] == "QN 03"
     assert frame.loc["Masjid Al-Falah", "languages"] == "bn, ur"
     assert frame.loc["Masjid Al-Falah", "contact_phone"] == "+1 718-555-0134"  # outreach.phones
     assert frame.loc["Iglesia Roca", "community_district"] == 312
     history = audit.history(sessions)
-    assert (history["action"] == "import").sum() == 3  # two organizations and the import itself
+    assert (history["action"] == "import").sum() == 4  # three organizations and the import itself
     again = directory_import.preview_import(sessions, MIXED)
     assert (
         again.valid_count == 0
@@ -108,13 +113,17 @@ def test_nothing_is_half_imported_when_the_directory_changed_since_the_preview(s
     assert (audit.history(sessions)["action"] == "import").sum() == 0
 
 
-def test_the_template_has_an_example_row_that_is_never_imported(sessions):
+def test_the_template_has_example_rows_that_are_never_imported(sessions):
     text = directory_import.template_csv().decode("utf-8-sig")
-    header, example, *rest = text.split("\r\n")
+    header, example, with_coordinates, *rest = text.split("\r\n")
     assert header.split(",") == list(directory_import.TEMPLATE_COLUMNS) and rest == [""]
+    assert header.endswith(",latitude,longitude")
     assert example.startswith("# Example") and "300" in example.split(",")  # attendance as a whole number
+    assert with_coordinates.startswith("# Example with coordinates") and with_coordinates.endswith(
+        "40.7490,-73.8915"
+    )
     preview = directory_import.preview_import(sessions, directory_import.template_csv())
-    assert (preview.valid_count, len(preview.rows), preview.comment_rows) == (0, 0, 1)  # and no error
+    assert (preview.valid_count, len(preview.rows), preview.comment_rows) == (0, 0, 2)  # and no error
 
 
 def test_the_example_row_is_a_valid_organization_once_its_mark_is_removed(sessions):
@@ -125,12 +134,22 @@ def test_the_example_row_is_a_valid_organization_once_its_mark_is_removed(sessio
     assert preview.valid_count == 1, preview.messages()
     record = preview.records[0]
     assert record["languages"] == ["en", "es"] and record["weekly_attendance"] == 300
+    assert "latitude" not in record  # an address row: looked up on import
+
+
+def test_the_coordinate_example_is_a_valid_organization_once_its_mark_is_removed(sessions):
+    text = directory_import.template_csv().decode("utf-8-sig")
+    example = directory_import.TEMPLATE_COORDINATE_EXAMPLE["name"]
+    unmarked = text.replace(example, example.rsplit(": ", 1)[1])
+    preview = directory_import.preview_import(sessions, unmarked.encode("utf-8-sig"))
+    assert preview.valid_count == 1 and preview.with_coordinates == 1 and preview.languages_to_confirm == 1
+    assert preview.rows.iloc[0]["district"] == "QN 03"
 
 
 def test_rows_filled_in_below_the_example_are_imported_and_it_is_not(sessions):
     filled = directory_import.template_csv() + b"Masjid Al-Falah,Muslim,37-02 75th Street,11372,,bn,,,,,,\r\n"
     preview = directory_import.preview_import(sessions, filled)
-    assert preview.valid_count == 1 and preview.record_rows == [3] and preview.comment_rows == 1
+    assert preview.valid_count == 1 and preview.record_rows == [4] and preview.comment_rows == 2
     result = directory_import.import_organizations(sessions, preview, geocoder=offline(), actor="cora")
     names = organizations.list_organizations(sessions, include_contacts=False)["name"].tolist()
     assert result.created == 1 and names == ["Masjid Al-Falah"]
@@ -276,3 +295,150 @@ def test_export_then_reimport_finds_every_row_already_there(sessions):
     again = directory_import.preview_import(sessions, exported)
     assert again.encoding == "UTF-8 with BOM" and again.valid_count == 0 and len(again.invalid) == 10
     assert again.invalid["problems"].str.contains("already in the directory").all()
+
+
+# --- coordinates instead of an address (issue 17, item 6) --------------------------------------------------
+
+OPEN_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "congregations_open_data.csv"
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [
+        ("name,latitude,longitude", "40.7490,-73.8915"),
+        ("Name,Lat,Lon", "40.7490,-73.8915"),
+        ("NAME,LAT,LNG", "40.7490,-73.8915"),
+        ("name,long,lat", "-73.8915,40.7490"),
+        ("name,x,y", "-73.8915,40.7490"),  # x is the longitude, y the latitude
+        ("name,Y,X", "40.7490,-73.8915"),
+        ("name,point_x,point_y", "-73.8915,40.7490"),
+        ("name;latitude;longitude", "40,7490;-73,8915"),  # semicolons and decimal commas
+    ],
+)
+def test_coordinate_columns_by_any_common_name(sessions, header, values):
+    delimiter = ";" if ";" in header else ","
+    preview = directory_import.preview_import(sessions, f"{header}\nMasjid{delimiter}{values}\n".encode())
+    assert preview.valid_count == 1, preview.messages()
+    record = preview.records[0]
+    assert (record["latitude"], record["longitude"]) == (40.749, -73.8915)
+    assert preview.rows.iloc[0]["district"] == "QN 03" and preview.ignored_columns == []
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "message"),
+    [
+        ("name,x,y", "40.7490,-73.8915", "look swapped"),  # x/y filled the other way round
+        ("name,latitude,longitude", "-73.8915,40.7490", "look swapped"),
+        ("name,x,y", "1012345,201432", "New York State Plane coordinates"),
+        ("name,lat,lon", "40.7490,73.8915", "east of Greenwich"),
+        (
+            "name,lat,lon",
+            "40.7357,-74.1724",
+            r"\(latitude 40.7357, longitude -74.1724\) is outside New York City",
+        ),
+        ("name,lat,lon", "40.7490,", "is given without a longitude"),
+    ],
+)
+def test_refused_coordinates_name_the_row_and_the_value_and_keep_the_other_rows(
+    sessions, header, values, message
+):
+    good = "-73.9437,40.6418" if header.startswith("name,x") else "40.6418,-73.9437"
+    data = f"{header}\nGood Church,{good}\nBad Church,{values}\n"
+    preview = directory_import.preview_import(sessions, data.encode())
+    assert preview.record_rows == [2], preview.messages()
+    (only,) = preview.messages()
+    assert only.startswith("Row 3: ")
+    assert re.search(message, only), only
+    result = directory_import.import_organizations(sessions, preview, geocoder=FakeGeocoder(), actor="cora")
+    assert result.created == 1  # bad input loses nothing valid
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"name,lat\nA,40.7\n", r"Missing column\(s\): longitude"),
+        (b"name,zip_code\nA,11372\n", r"Missing column\(s\): address"),
+        (b"name,notes\nA,x\n", r"Missing column\(s\): address, zip_code.*or latitude and longitude"),
+        (b"name,lat,y,lon\nA,1,2,3\n", "latitude appear more than once"),
+    ],
+)
+def test_a_file_must_say_where_its_rows_are(sessions, data, message):
+    with pytest.raises(InvalidInput, match=message):
+        directory_import.preview_import(sessions, data)
+
+
+def test_an_open_data_list_of_names_and_points_is_imported_without_the_geocoder(sessions):
+    geocoder = FakeGeocoder()
+    preview = directory_import.preview_import(sessions, OPEN_DATA.read_bytes())
+    assert preview.valid_count == 10 and preview.with_coordinates == 10 and preview.languages_to_confirm == 10
+    assert preview.ignored_columns == ["objectid"]
+    result = directory_import.import_organizations(sessions, preview, geocoder=geocoder, actor="cora")
+    assert geocoder.calls == [] and result.looked_up == 0
+    assert (result.created, result.from_coordinates, result.languages_to_confirm) == (10, 10, 10)
+    frame = organizations.list_organizations(sessions, include_contacts=False)
+    assert frame["borough"].value_counts().to_dict() == {
+        "Brooklyn": 4,
+        "Queens": 3,
+        "Manhattan": 1,
+        "Bronx": 1,
+        "Staten Island": 1,
+    }
+    assert frame["languages_to_confirm"].all() and (frame["languages"] == "").all()
+    assert (frame["location_source"] == "manual").all() and (frame["location_precision"] == "exact").all()
+    assert frame["location_note"].str.startswith("Placed from the coordinates in the imported file").all()
+    marys = frame[frame["name"] == "St. Mary's Church"]
+    assert sorted(marys["district"]) == ["MN 03", "QN 03"]  # one name, two places: two organizations
+    again = directory_import.preview_import(sessions, OPEN_DATA.read_bytes())
+    assert again.valid_count == 0 and again.invalid["problems"].str.contains("at this place is already").all()
+
+
+def test_a_congregation_placed_by_its_point_can_be_edited_beside_its_namesake(sessions):
+    directory_import.import_organizations(
+        sessions,
+        directory_import.preview_import(sessions, OPEN_DATA.read_bytes()),
+        geocoder=FakeGeocoder(),
+        actor="c",
+    )
+    frame = organizations.list_organizations(sessions, include_contacts=False)
+    first = int(frame[frame["name"] == "St. Mary's Church"]["id"].iloc[0])
+    organizations.update_organization(
+        sessions, organization_id=first, actor="cora", notes="Spanish mass on Sundays", languages=["es", "en"]
+    )
+    edited = organizations.get_organization(sessions, first)
+    assert edited.notes == "Spanish mass on Sundays" and edited.language_codes == ["en", "es"]
+    after = organizations.list_organizations(sessions, include_contacts=False).set_index("id")
+    assert not after.loc[first, "languages_to_confirm"] and after["languages_to_confirm"].sum() == 9
+
+
+def test_a_mixed_file_looks_up_only_the_rows_without_coordinates(sessions):
+    data = (
+        b"name,address,zip_code,languages,latitude,longitude\n"
+        b"Masjid Al-Falah,37-02 75th Street,11372,bn; ur,,\n"  # row 2: address, looked up
+        b"Iglesia Roca,100 Flatbush Ave,11217,es,40.6834,-73.9776\n"  # row 3: both, the point wins
+        b"Beth Shalom,,,,40.6257,-73.9615\n"  # row 4: a point and nothing else
+        b"Shul Far Away,,,yi,41.1,-73.9\n"  # row 5: outside NYC, refused
+        b"Temple Street,1 Temple St,11372,,,\n"  # row 6: address, no language
+    )
+    geocoder = FakeGeocoder({"37-02 75th Street": (40.7470, -73.8914), "1 Temple St": (40.7490, -73.8915)})
+    preview = directory_import.preview_import(sessions, data)
+    assert preview.record_rows == [2, 3, 4, 6] and preview.with_coordinates == 2
+    assert preview.languages_to_confirm == 2
+    assert (
+        "Row 5: The point (latitude 41.1, longitude -73.9) is outside New York City" in preview.messages()[0]
+    )
+    result = directory_import.import_organizations(sessions, preview, geocoder=geocoder, actor="cora")
+    assert geocoder.calls == ["37-02 75th Street", "1 Temple St"]  # never the rows with a point
+    assert (result.created, result.looked_up, result.from_coordinates) == (4, 2, 2)
+    frame = organizations.list_organizations(sessions, include_contacts=False).set_index("name")
+    assert frame.loc["Iglesia Roca", "location_source"] == "manual"
+    assert frame.loc["Iglesia Roca", "address"] == "100 Flatbush Ave"  # kept as text
+    assert frame.loc["Iglesia Roca", "district"] == "BK 02"
+    assert frame.loc["Masjid Al-Falah", "location_source"] == "geocoded"
+    assert frame["languages_to_confirm"].to_dict() == {
+        "Beth Shalom": True,
+        "Iglesia Roca": False,
+        "Masjid Al-Falah": False,
+        "Temple Street": True,
+    }
+    summary = audit.history(sessions).query("entity == 'directory_import'")["after"].iloc[0]
+    assert '"from_coordinates": 2' in summary and '"languages_to_confirm": 2' in summary

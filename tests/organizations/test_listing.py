@@ -77,3 +77,35 @@ def test_filters_in_sql_pick_the_right_rows(sessions, sixty):
         sessions, include_contacts=False, filters=DirectoryFilters(language="es"), limit=3, offset=3
     )
     assert found["name"].tolist() == ["Org 06", "Org 08", "Org 10"]
+
+
+def test_languages_to_confirm_are_flagged_and_filtered_in_sql(sessions, sixty):
+    """Imported without languages: no language rows at all, flagged in the list, found by their own filter
+    (also paged and counted), and no longer once a language is added."""
+    silent = [
+        organizations.create_organization(
+            sessions,
+            name=f"Unknown {n}",
+            borough=None,
+            languages=[],
+            latitude=40.6418,
+            longitude=-73.9437 + n / 1e3,
+            actor="t",
+        )
+        for n in range(3)
+    ]
+    to_confirm = DirectoryFilters(languages_to_confirm=True)
+    frame = organizations.list_organizations(sessions, include_contacts=False, filters=to_confirm)
+    assert frame["name"].tolist() == ["Unknown 0", "Unknown 1", "Unknown 2"]
+    assert frame["languages_to_confirm"].all() and (frame["languages"] == "").all()
+    assert organizations.count_organizations(sessions, filters=to_confirm) == 3
+    paged = organizations.list_organizations(
+        sessions, include_contacts=False, filters=to_confirm, limit=2, offset=2
+    )
+    assert paged["name"].tolist() == ["Unknown 2"] and paged["languages_to_confirm"].all()
+    everyone = organizations.list_organizations(sessions, include_contacts=False)
+    assert everyone["languages_to_confirm"].sum() == 3 and len(everyone) == 63
+    organizations.update_organization(sessions, organization_id=silent[0], actor="t", languages=["ht"])
+    assert organizations.count_organizations(sessions, filters=to_confirm) == 2
+    both = DirectoryFilters(languages_to_confirm=True, borough="Brooklyn")
+    assert organizations.count_organizations(sessions, filters=both) == 2

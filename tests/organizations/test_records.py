@@ -309,6 +309,9 @@ def test_pause_and_reactivate_are_audited_and_not_repeated(sessions):
         ("Haitian Creole; English", None, "ht"),
         (["ur", "en"], "", "ur"),  # blank is the same as not given
         (["ur", "en"], "en", "en"),  # one picked is kept
+        (["zh", "en"], "Chinese (Traditional)", "zh-Hant"),  # a script: the catalog its documents use
+        (["zh"], "繁體中文", "zh-Hant"),
+        (["zh"], "Chinese", "zh"),
     ],
 )
 def test_without_a_preferred_language_the_first_language_served_is_preferred(
@@ -421,7 +424,7 @@ def test_export_starts_with_the_template_columns(sessions, directory):
         sessions, include_contacts=True, filters=DirectoryFilters(language="zh")
     )
     assert list(frame.columns[: len(TEMPLATE_COLUMNS)]) == list(TEMPLATE_COLUMNS)
-    assert frame.iloc[0]["languages"] == "English; Chinese (Mandarin)"  # names, which the import reads back
+    assert frame.iloc[0]["languages"] == "English; Chinese"  # names, which the import reads back
     assert frame.iloc[0]["name"] == TEN_SCRIPTS["zh"]
 
 
@@ -441,3 +444,20 @@ def test_updated_at_moves_on_every_change(sessions):
     organizations.update_organization(sessions, organization_id=org_id, actor=ACTOR, notes="n")
     assert organizations.get_organization(sessions, org_id).updated_at >= first
     assert isinstance(first, dt.datetime)
+
+
+def test_a_traditional_chinese_preference_is_exported_by_name_and_read_back(sessions):
+    org_id = organizations.create_organization(
+        sessions, name="華埠浸信會", borough=None, languages=["zh"], preferred_language="zh-Hant", actor=ACTOR
+    )
+    frame = organizations.export_frame(sessions, include_contacts=False)
+    row = frame[frame["name"] == "華埠浸信會"].iloc[0]
+    assert (row["languages"], row["preferred_language"]) == ("Chinese", "Chinese (Traditional)")
+    organizations.update_organization(
+        sessions, organization_id=org_id, actor=ACTOR, preferred_language=row["preferred_language"]
+    )
+    assert organizations.get_organization(sessions, org_id).preferred_language == "zh-Hant"
+    with pytest.raises(InvalidInput, match="Klingon"):
+        organizations.update_organization(
+            sessions, organization_id=org_id, actor=ACTOR, preferred_language="Klingon"
+        )

@@ -14,7 +14,7 @@ from outreach.coverage import maps
 from outreach.organizations.geocoding import ZipCentroidGeocoder
 from outreach.ui import paging, pickers, state
 from outreach.ui.widgets import escape_markdown
-from tests.organizations.test_csv_import import MIXED
+from tests.organizations.test_csv_import import MIXED, OPEN_DATA
 from tests.organizations.test_records import PAYLOAD, TEN_SCRIPTS
 from tests.pages.conftest import (
     empty_cell_text,
@@ -210,12 +210,70 @@ def test_import_preview_and_import(page_db):
     at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(("partners.csv", MIXED, "text/csv")).run()
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics == {"Valid rows": "2", "Rows with a problem": "7"}
+    assert metrics == {
+        "Valid rows": "3",
+        "Rows with a problem": "6",
+        "Placed by coordinates": "0",
+        "Languages to confirm": "1",
+    }
     invalid = _frame_with(at, "problems")
     assert invalid.set_index("row").loc[4, "problems"].startswith("ZIP code 07102 is in Newark")
-    at.button(key=f"FormSubmitter:{state.DIR_IMPORT_FORM}-Import 2 valid row(s)").click().run()
+    at.button(key=f"FormSubmitter:{state.DIR_IMPORT_FORM}-Import 3 valid row(s)").click().run()
     assert not at.exception and not at.error
-    assert len(organizations.list_organizations(sessions, include_contacts=False)) == 2
+    assert len(organizations.list_organizations(sessions, include_contacts=False)) == 3
+
+
+def test_an_open_data_list_with_only_names_and_points_is_previewed_imported_and_followed_up(page_db):
+    sessions, _ref = page_db
+    at = _open("coordinator", IMPORT)
+    assert "`x` = longitude and `y` = latitude" in page_text(at)  # the rule, where the file is chosen
+    upload = ("congregations.csv", OPEN_DATA.read_bytes(), "text/csv")
+    at.file_uploader(key=state.DIR_IMPORT_FILE).set_value(upload).run()
+    assert not at.exception and not at.error
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics == {
+        "Valid rows": "10",
+        "Rows with a problem": "0",
+        "Placed by coordinates": "10",
+        "Languages to confirm": "10",
+    }
+    assert "Ignored columns: objectid." in page_text(at)
+    preview = next(seen_table(frame) for frame in at.dataframe if "district" in frame.value.columns)
+    assert list(preview.columns) == [
+        "Row",
+        "Name",
+        "Address",
+        "ZIP",
+        "Latitude",
+        "Longitude",
+        "District",
+        "Languages",
+        "Languages to confirm",
+    ]
+    first = preview.iloc[0]
+    assert (first["Name"], first["District"], first["Latitude"]) == (
+        "Iglesia Pentecostal Monte Sinai",
+        "BX 11",
+        40.8448,
+    )
+    assert preview["Languages to confirm"].all()
+    at.button(key=f"FormSubmitter:{state.DIR_IMPORT_FORM}-Import 10 valid row(s)").click().run()
+    assert not at.exception and not at.error
+    (confirmation,) = [message.value for message in at.success]
+    assert "Imported 10 organization(s): 10 placed by their coordinates" in confirmation
+    assert "10 with languages to confirm" in confirmation
+
+    first = int(organizations.list_organizations(sessions, include_contacts=False)["id"].iloc[0])
+    organizations.update_organization(
+        sessions, organization_id=first, actor="cora", languages=["es"]
+    )  # a call
+    at = _open("coordinator")  # the List, as a coordinator opens it next
+    assert "9 organization(s) have languages to confirm" in page_text(at)
+    at.checkbox(key=state.DIR_FILTER_TO_CONFIRM).check().run()
+    listed = seen_table(next(frame for frame in at.dataframe if "location_source" in frame.value.columns))
+    assert len(listed) == 9 and listed["Languages to confirm"].all() and (listed["Languages"] == "").all()
+    assert "Rows 1–9 of 9 organization(s)." in page_text(at)
+    assert "have languages to confirm" not in page_text(at)  # the filter is on: no nudge towards it
 
 
 def test_a_file_that_cannot_be_read_shows_why(page_db):

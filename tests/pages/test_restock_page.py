@@ -327,3 +327,51 @@ def test_arabic_indic_and_urdu_digits_are_read(linked, lang, typed):
     review(at)
     assert not at.error, [e.value for e in at.error]
     assert at.session_state[state.RESTOCK_DRAFT].lines == {ref.units[("flyer", "es")]: 3}
+
+
+def test_an_organization_that_reads_traditional_chinese_gets_its_form_and_sends_chinese_stock(page_db):
+    """繁體中文 opens the page (its own catalog), asks for the Chinese stock, and stores zh-Hant as the language."""
+    sessions, ref = page_db
+    org = organizations.create_organization(
+        sessions,
+        name="Chinatown 華埠浸信會",
+        borough="Manhattan",
+        languages=["zh", "en"],
+        preferred_language="Traditional Chinese",  # as a coordinator or an import may write it
+        actor="t",
+    )
+    assert organizations.get_organization(sessions, org).preferred_language == "zh-Hant"
+    token = restock_links.issue_link(sessions, organization_id=org, actor="t")
+    at = open_page(PAGE, query={"t": token})
+    assert not at.exception
+    picker = at.selectbox(key=state.RESTOCK_LANG)
+    assert picker.value == "zh-Hant"
+    assert {"简体中文", "繁體中文"} <= set(picker.options)
+    assert at.title[0].value == "索取「了解您的權利」宣傳資料"
+    assert at.multiselect(key=state.RESTOCK_ITEM_LANGS).value == ["zh", "en"]  # the stock stays Chinese
+    flyers = packs_input(at, ref, "flyer", "zh")
+    assert flyers.label == "單張 · 中文（包）"
+    css = [md.value for md in at.markdown if "font-family" in md.value]
+    assert css and "Noto Sans CJK TC" in css[0] and "Noto Sans CJK SC" not in css[0]
+    flyers.set_value("2")
+    review(at)
+    text = page_text(at)
+    assert "請核對您的申請" in text and "合共：2 包（100 份）" in text
+    send(at).click().run()
+    with sessions() as session:
+        request = session.scalar(select(RestockRequest))
+    assert request.language == "zh-Hant"
+    assert "已收到" in page_text(at)
+    at.selectbox(key=state.RESTOCK_LANG).set_value("zh").run()  # the leader may switch to Simplified
+    assert at.title[0].value == "申领“了解您的权利”宣传资料"
+
+
+def test_urdu_asks_for_the_served_nastaliq_font(linked):
+    sessions, ref, org, token = linked
+    at = open_page(PAGE, query={"t": token})
+    assert not any("Nastaliq" in md.value for md in at.markdown)  # Spanish: no font to load
+    at.selectbox(key=state.RESTOCK_LANG).set_value("ur").run()
+    css = next(md.value for md in at.markdown if "@font-face" in md.value)
+    assert 'url("/app/static/fonts/noto-nastaliq-urdu/NotoNastaliqUrdu-Regular.ttf")' in css
+    assert 'font-family: "Noto Nastaliq Urdu"' in css and "line-height: 2.1" in css
+    assert at.title[0].value == i18n.t("page.title", "ur")

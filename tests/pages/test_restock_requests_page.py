@@ -30,18 +30,18 @@ def open_section(at, section):
     return at.segmented_control(key=state.REQ_SECTION).set_value(section).run()
 
 
-@pytest.fixture
-def submitted(page_db):
-    sessions, ref = page_db
+def request_through_a_link(sessions, ref, *, name, borough, language, catalog, items, **details):
+    """An organization serving `language` (reading `catalog`), stock of `items`, its link, and one request
+    sent through it in `catalog` for 4 packs of the first item and 2 of any other."""
     org = organizations.create_organization(
         sessions,
-        name="Harbor Masjid",
-        borough="Brooklyn",
-        languages=["ar", "en"],
-        preferred_language="ar",
+        name=name,
+        borough=borough,
+        languages=[language, "en"],
+        preferred_language=catalog,
         actor="t",
     )
-    for item in (("flyer", "ar"), ("booklet", "ar")):
+    for item in items:
         inventory.receive(
             sessions,
             unit_id=ref.units[item],
@@ -55,8 +55,24 @@ def submitted(page_db):
         sessions,
         token=token,
         idempotency_key=uuid.uuid4().hex,
+        language=catalog,
+        lines={ref.units[item]: 4 if index == 0 else 2 for index, item in enumerate(items)},
+        **details,
+    )
+    return org, sent
+
+
+@pytest.fixture
+def submitted(page_db):
+    sessions, ref = page_db
+    org, sent = request_through_a_link(
+        sessions,
+        ref,
+        name="Harbor Masjid",
+        borough="Brooklyn",
         language="ar",
-        lines={ref.units[("flyer", "ar")]: 4, ref.units[("booklet", "ar")]: 2},
+        catalog="ar",
+        items=(("flyer", "ar"), ("booklet", "ar")),
         contact_name="Imam Y",
         contact_phone="(718) 555-0100",
         note="<b>after Friday</b>",
@@ -324,3 +340,20 @@ def test_phone_request_packs_are_read_exactly(submitted, typed, packs):
     else:
         assert stored == [(ref.units[("flyer", "en")], packs)]
         assert [s.value for s in at.success] == ["Phone request saved; it is in the queue."]
+
+
+def test_a_request_sent_in_traditional_chinese_names_its_script_for_the_coordinator(page_db):
+    sessions, ref = page_db
+    _, traditional = request_through_a_link(
+        sessions,
+        ref,
+        name="華埠浸信會",
+        borough="Manhattan",
+        language="zh",
+        catalog="zh-Hant",
+        items=(("flyer", "zh"),),
+    )
+    at = open_page(PAGE, "coordinator")
+    at.selectbox(key=state.REQ_SELECTED).set_value(traditional.request_id).run()
+    assert not at.exception
+    assert "leader's language: Chinese (Traditional)" in page_text(at)

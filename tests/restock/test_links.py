@@ -134,3 +134,16 @@ def test_poster_is_escaped_and_in_the_organizations_language():
     assert "t=abc&amp;z=1" in poster
     english = restock_links.poster_html(organization_name="A", language="zz", url="u")
     assert 'dir="ltr"' in english and i18n.t("poster.heading", "en") in english
+
+
+def test_the_html_poster_carries_its_script_fonts_and_the_documents_words():
+    url = "http://127.0.0.1:8501/restock?t=abc"
+    urdu = restock_links.poster_html(organization_name="Masjid مسجد مکی", language="ur", url=url)
+    assert '<html lang="ur" dir="rtl">' in urdu
+    assert "@font-face" in urdu and "data:font/ttf;base64," in urdu  # opens from disk, still Nastaliq
+    assert 'font-family: "Noto Nastaliq Urdu"' in urdu
+    assert i18n.t("poster.private", "ur") in urdu
+    traditional = restock_links.poster_html(organization_name="華埠浸信會", language="zh-Hant", url=url)
+    assert '<html lang="zh-Hant" dir="ltr">' in traditional and "Noto Sans CJK TC" in traditional
+    assert i18n.t("poster.heading", "zh-Hant") in traditional and "@font-face" not in traditional
+    assert "@font-face" not in restock_links.poster_html(organization_name="X", language="es", url=url)

@@ -91,6 +91,7 @@ def test_subscribing_again_replaces_the_handler(monkeypatch):
     [
         "outreach.ui.resources",  # every page gets its sessions here
         "outreach.demo",  # python -m outreach.demo loads demo data through the steps
+        "outreach.messages.__main__",  # python -m outreach.messages send
     ],
 )
 def test_every_place_that_runs_steps_has_fulfilment_listening(entry_point):
@@ -104,8 +105,11 @@ def test_every_place_that_runs_steps_has_fulfilment_listening(entry_point):
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
+    # Restock imports the messages' notices, so the organizations' shipped and delivered mail is wired too.
     assert result.stdout.splitlines() == [
-        "ShipmentShipped outreach.restock.fulfilment.on_shipment_shipped",
-        "ShipmentDelivered outreach.restock.fulfilment.on_shipment_delivered",
+        "ShipmentShipped outreach.messages.notices.on_shipment_shipped "
+        "outreach.restock.fulfilment.on_shipment_shipped",
+        "ShipmentDelivered outreach.messages.notices.on_shipment_delivered "
+        "outreach.restock.fulfilment.on_shipment_delivered",
         "ShipmentCancelled outreach.restock.fulfilment.on_shipment_cancelled",
     ]
