@@ -78,7 +78,7 @@ def _in_range(number: int | Decimal, shown: str, field: Field, minimum: int, max
     if number < minimum:
         raise _refuse("too_small", field, value=shown, minimum=minimum)
     if number > maximum:  # compared before int(): a Decimal("1e999999") costs nothing here
-        raise _refuse("too_large", field, value=shown, maximum=f"{maximum:,}")
+        raise _refuse("too_large", field, value=shown, maximum=maximum)
     return int(number)
 
 
@@ -134,7 +134,7 @@ def _parse(value: object, field: Field, minimum: int, maximum: int, *, signed: b
             raise _refuse("sign", field, value=shown)
         raise _refuse("too_small", field, value=shown, minimum=minimum)  # a minus: below any count
     if len(digits) > len(str(maximum)):  # refused before int(): a 5,000-digit string costs nothing
-        raise _refuse("too_large", field, value=shown, maximum=f"{maximum:,}")
+        raise _refuse("too_large", field, value=shown, maximum=maximum)
     size = _in_range(int(digits), shown, field, minimum, maximum)
     return -size if sign in _MINUS_SIGNS else size
 

@@ -61,7 +61,7 @@ def clean_text(
     text = plain_text(value, multiline=multiline)
     if len(text) > max_length:
         if message_key is not None:
-            raise i18n.localized(InvalidInput, message_key, length=f"{len(text):,}", limit=f"{max_length:,}")
+            raise i18n.localized(InvalidInput, message_key, length=len(text), limit=max_length)
         raise InvalidInput(f"{field} is too long ({len(text):,} of {max_length:,} characters). Shorten it.")
     if required and not text:
         raise InvalidInput(f"{field} is required. Fill it in and try again.")

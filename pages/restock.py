@@ -14,8 +14,10 @@ from outreach.documents.fonts import web_fonts_css
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
 from outreach.ui import restock_form, state
+from outreach.ui.page_language import mark_page_language
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
+from outreach.ui.translations import use_reviewed_texts
 
 # Constant CSS only (never user text). Bigger touch targets, one narrow column on a phone.
 PHONE_CSS = """<style>
@@ -35,6 +37,7 @@ RTL_CSS = """<style>
 st.set_page_config(page_title="KYR", layout="centered", initial_sidebar_state="collapsed")
 
 sessions = get_sessions()
+use_reviewed_texts()  # the reviewed texts (admin → Translations) over the JSON catalogs, for this run
 token = str(st.query_params.get("t", "") or "")
 link: restock_links.ResolvedLink | None = None
 link_problem = False
@@ -53,6 +56,7 @@ choices = i18n.language_choices()
 picker_label = "🌐 " + i18n.t("language.label", st.session_state[state.RESTOCK_LANG])
 lang = st.selectbox(picker_label, list(choices), format_func=choices.__getitem__, key=state.RESTOCK_LANG)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
+mark_page_language(lang)
 if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
 if script_css := web_fonts_css(lang, "[data-testid='stMainBlockContainer']"):  # Nastaliq, 繁體/简体 faces

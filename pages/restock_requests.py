@@ -14,9 +14,11 @@ from outreach.accounts.auth import STAFF
 from outreach.ui import restock_panels, state, triage
 from outreach.ui.guards import require_role
 from outreach.ui.resources import get_sessions
+from outreach.ui.translations import use_reviewed_texts
 from outreach.ui.widgets import section_choice, show_flash
 
 user = require_role(*STAFF)
+use_reviewed_texts()  # the posters made here read the reviewed texts
 actor = user["username"]
 sessions = get_sessions()
 SECTIONS = {"queue": "Queue", "phone": "Phone request", "links": "Restock links"}

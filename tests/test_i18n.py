@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach import i18n
+from outreach import i18n, i18n_format
 from outreach.catalog import CATALOG_CODES, LANGUAGE_CODES, MATERIALS
 from outreach.errors import InvalidInput, NotFound
 from outreach.models import REQUEST_STATUSES
@@ -42,13 +42,31 @@ def test_every_key_exists_with_the_same_placeholders(code):
     raw = {}
     for path in i18n.catalog_files(code):
         raw.update(json.loads(path.read_text(encoding="utf-8")))
-    assert set(raw) == set(REFERENCE), (
-        f"{code}: missing {set(REFERENCE) - set(raw)}, extra {set(raw) - set(REFERENCE)}"
-    )
+    every_key = set(i18n.entries("en"))
+    assert set(raw) == every_key, f"{code}: missing {every_key - set(raw)}, extra {set(raw) - every_key}"
     for key, english in REFERENCE.items():
         assert isinstance(raw[key], str) and raw[key].strip(), f"{code}.{key} is empty"
         assert placeholders(raw[key]) == placeholders(english), f"{code}.{key} placeholders differ"
         raw[key].format(**{name: "x" for name in placeholders(english)})  # well-formed braces
+
+
+@pytest.mark.parametrize("code", CATALOG_CODES)
+def test_every_plural_entry_has_every_category_its_language_needs(code):
+    """A text with a count is an object keyed by CLDR category: Arabic needs six forms, Russian four,
+    Chinese one. Every form uses only the English placeholders, and "other" uses all of them (the "one"
+    and "two" forms may spell the number out: Arabic "رزمتان")."""
+    plural = {key: value for key, value in i18n.entries("en").items() if isinstance(value, dict)}
+    assert {"count.packs", "count.pieces"} <= set(plural)
+    needed = i18n_format.categories(code)
+    for key, english in plural.items():
+        forms = i18n.entries(code)[key]
+        assert isinstance(forms, dict), f"{code}.{key} must be a plural entry, as in English"
+        assert set(forms) == needed, f"{code}.{key}: needs {sorted(needed)}, has {sorted(forms)}"
+        wanted = placeholders(english["other"])
+        assert placeholders(forms["other"]) == wanted, f"{code}.{key}[other] placeholders differ"
+        for category, form in forms.items():
+            assert form.strip() and placeholders(form) <= wanted, f"{code}.{key}[{category}]"
+            form.format(**{name: "x" for name in wanted})
 
 
 # Messages made only of placeholders and punctuation read the same in every language.
@@ -188,7 +206,11 @@ def test_every_quantity_refusal_has_a_message():
 
 
 def test_t_formats_falls_back_and_knows_direction():
-    assert i18n.t("confirm.total", "fr", packs=3, pieces=150) == "Total\u202f: 3 paquets (150 exemplaires)"
+    packs, pieces = i18n.counted("packs", 3, "fr"), i18n.counted("pieces", 150, "fr")
+    assert (
+        i18n.t("confirm.total_counted", "fr", packs=packs, pieces=pieces)
+        == "Total\u202f: 3 paquets (150 exemplaires)"
+    )
     assert i18n.t("page.title", "xx") == REFERENCE["page.title"]  # unknown language: English
     assert [code for code in CATALOG_CODES if i18n.is_rtl(code)] == ["ar", "ur", "yi"]
     assert i18n.direction("es") == "ltr" and i18n.direction("zh-Hant") == "ltr"
@@ -206,7 +228,7 @@ def test_localized_errors_travel_between_languages():
     error = i18n.localized(InvalidInput, "error.packs_over_limit", item=("flyer", "ht"), packs=99, limit=40)
     assert str(error).startswith("Flyer · Kreyòl ayisyen: ")
     assert i18n.localize(error, "es").startswith("Volante · Kreyòl ayisyen: ")
-    assert "99" in i18n.localize(error, "ar") and "40" in i18n.localize(error, "ar")
+    assert "٩٩" in i18n.localize(error, "ar") and "٤٠" in i18n.localize(error, "ar")  # Arabic-Indic digits
     assert i18n.localize(NotFound("Organization #3 does not exist"), "ru") == i18n.t("error.generic", "ru")
 
 

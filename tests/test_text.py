@@ -83,8 +83,9 @@ def test_too_long_for_a_leader_is_translatable() -> None:
     with pytest.raises(InvalidInput) as caught:
         clean_text("n" * 201, field="The name", max_length=200, message_key="error.contact_too_long")
     assert str(caught.value) == i18n.t("error.contact_too_long", "en", length="201", limit="200")
+    # The counts travel as numbers, written for the reader: Bengali digits in Bangla.
     assert i18n.localize(caught.value, "bn") == i18n.t(
-        "error.contact_too_long", "bn", length="201", limit="200"
+        "error.contact_too_long", "bn", length="২০১", limit="২০০"
     )
 
 

@@ -16,10 +16,12 @@ from collections.abc import Iterable, Sequence
 from fpdf import FPDF
 
 from outreach import i18n
+from outreach.bidi import isolate
 from outreach.catalog import SHIPMENT_STATUS_LABELS, catalog_of, language_of, material_of
 from outreach.documents.fonts import ARABIC, LATIN, URDU, face_for, face_in, faces_needed, register
 from outreach.documents.shipment import DocumentLine, ShipmentDetails
 from outreach.i18n import REFERENCE_LANGUAGE
+from outreach.i18n_format import unambiguous
 from outreach.restock.links import qr_png
 
 PAGE_FORMAT = "Letter"
@@ -32,6 +34,7 @@ BLACK = (0, 0, 0)
 RULE = (170, 170, 170)
 CAMPAIGN = "Know Your Rights campaign · KYR Tracker"
 QR_SIZES = (110.0, 92.0, 76.0)  # mm: the largest that leaves room for the text (Nastaliq lines are tall)
+NBSP = "\u00a0"
 POSTER_BOTTOM = 12.0  # mm kept clear at the foot of the poster
 
 
@@ -198,7 +201,7 @@ def _lines_table(pdf: FPDF, shipment: ShipmentDetails, *, checkboxes: bool) -> N
             "Material": f"{pack.name} (packs of {pack.pack_size})",
             "Edition": line.edition,
             "Packs": _packs(line),
-            "Units": f"{line.units:,}",
+            "Units": unambiguous(line.units),
         }
         for name, width, align in columns:
             if name == "Language":
@@ -216,8 +219,8 @@ def _lines_table(pdf: FPDF, shipment: ShipmentDetails, *, checkboxes: bool) -> N
     pdf.set_font(LATIN.family, "B", TABLE_SIZE)
     label_width = sum(width for name, width, _ in columns if name not in ("Packs", "Units"))
     pdf.cell(label_width, ROW, f"Total: {len(shipment.lines)} line{'s' if len(shipment.lines) != 1 else ''}")
-    pdf.cell(columns[-2][1], ROW, f"{shipment.total_packs:,}", align="R")
-    pdf.cell(columns[-1][1], ROW, f"{shipment.total_units:,}", align="R")
+    pdf.cell(columns[-2][1], ROW, unambiguous(shipment.total_packs), align="R")
+    pdf.cell(columns[-1][1], ROW, unambiguous(shipment.total_units), align="R")
     pdf.ln(ROW + 2)
 
 
@@ -318,13 +321,24 @@ def _poster(name: str, url: str, lang: str, qr_size: float) -> FPDF:
     top = pdf.get_y() + 4
     pdf.image(io.BytesIO(qr_png(url)), x=(pdf.w - qr_size) / 2, y=top, w=qr_size, h=qr_size)
     pdf.set_y(top + qr_size + 4)
-    _in_language(pdf, "poster.instruction", lang, size=15, align="C", organization=name)
+    # The name isolated (FSI…PDI): "Grace Church Inc." keeps its full stop at its end in an RTL sentence.
+    _in_language(pdf, "poster.instruction", lang, size=15, align="C", organization=_unbroken(pdf, name, lang))
     pdf.ln(3)
     _in_language(pdf, "poster.link", lang, size=10, align="C")
     _paragraph(pdf, url, lang="en", size=9, align="C")
     pdf.ln(3)
     _in_language(pdf, "poster.private", lang, size=10, align="C")
     return pdf
+
+
+def _unbroken(pdf: FPDF, name: str, lang: str) -> str:
+    """The name isolated, and in a right-to-left sentence kept on one line when it fits one (no-break
+    spaces): a name wrapped in two halves reads in order, but its second half starts the next line."""
+    pdf.set_font(LATIN.family, "", 15)
+    rtl = i18n.is_rtl(lang)
+    if rtl and pdf.get_string_width(name) < (pdf.w - pdf.l_margin - pdf.r_margin) * 0.8:
+        name = name.replace(" ", NBSP)
+    return isolate(name)
 
 
 def _name_size(pdf: FPDF, name: str) -> float:

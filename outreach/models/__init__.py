@@ -20,6 +20,7 @@ from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMappin
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
 from outreach.models.shipments import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentTotal
 from outreach.models.stock import Edition, Location, StockBalance, StockMovement, StockUnit
+from outreach.models.translations import ReviewedText, TranslationReview
 
 __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
@@ -41,6 +42,7 @@ __all__ = [
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",
+    "ReviewedText",
     "RoleMapping",
     "SHIPMENT_STATUSES",
     "Shipment",
@@ -50,6 +52,7 @@ __all__ = [
     "StockBalance",
     "StockMovement",
     "StockUnit",
+    "TranslationReview",
     "User",
     "UserSession",
 ]

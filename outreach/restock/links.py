@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from outreach import audit, i18n
+from outreach.bidi import bdi
 from outreach.config import settings
 from outreach.db import SessionFactory, read_frame, utcnow
 from outreach.documents.fonts import WEB_LINE_HEIGHT, web_family, web_font_faces
@@ -266,7 +267,8 @@ def poster_html(*, organization_name: str, language: str, url: str) -> str:
     name = html.escape(organization_name)
     image = base64.b64encode(qr_png(url, box_size=12)).decode("ascii")
     heading = html.escape(i18n.t("poster.heading", lang))
-    instruction = html.escape(i18n.t("poster.instruction", lang, organization=organization_name))
+    # The name in <bdi>: a Latin "Grace Church Inc." keeps its full stop at its end in a right-to-left poster.
+    instruction = i18n.t_html("poster.instruction", lang, organization=organization_name)
     link_hint = html.escape(i18n.t("poster.link", lang))
     private = html.escape(i18n.t("poster.private", lang))
     return f"""<!doctype html>
@@ -289,7 +291,7 @@ def poster_html(*, organization_name: str, language: str, url: str) -> str:
 </head>
 <body>
 <h1>{heading}</h1>
-<h2>{name}</h2>
+<h2>{bdi(organization_name)}</h2>
 <img src="data:image/png;base64,{image}" alt="QR">
 <p>{instruction}</p>
 <p class="small">{link_hint}</p>

@@ -159,9 +159,7 @@ def check_submission(
             )
         except InvalidInput:
             # One message names the field and its range in the leader's language, whatever was wrong.
-            raise i18n.localized(
-                InvalidInput, "error.on_hand_invalid", limit=f"{MAX_ON_HAND_PACKS:,}"
-            ) from None
+            raise i18n.localized(InvalidInput, "error.on_hand_invalid", limit=MAX_ON_HAND_PACKS) from None
     return Draft(
         lines=cleaned,
         items=items,

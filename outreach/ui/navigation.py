@@ -35,6 +35,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit.py", "Audit trail", ":material/history:", STAFF, "Admin"),
     PageSpec("pages/users.py", "Users", ":material/group:", ("admin",), "Admin"),
     PageSpec("pages/backups.py", "Backups", ":material/backup:", ("admin",), "Admin"),
+    PageSpec("pages/translations.py", "Translations", ":material/translate:", ("admin",), "Admin"),
 )
 SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Account", "sign-in")
 RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach import i18n, inventory
+from outreach.bidi import isolate_all
 from outreach.catalog import LANGUAGE_CODES, MATERIALS, language_of
 from outreach.db import SessionFactory
 from outreach.errors import InvalidInput, OutreachError
@@ -201,7 +202,7 @@ def show_form(visit: Visit, draft: Draft | None) -> None:
             label("form.note", lang),
             value=(draft.note if draft else None) or "",
             key=state.RESTOCK_NOTE,
-            help=i18n.t("form.note_help", lang, limit=f"{restock.MAX_NOTE_CHARS:,}"),
+            help=i18n.t("form.note_help", lang, limit=restock.MAX_NOTE_CHARS),
         )
         review = st.form_submit_button(i18n.t("form.review", lang), type="primary", width="stretch")
     digit_keyboard()
@@ -241,13 +242,19 @@ def show_confirmation(visit: Visit, draft: Draft) -> None:
         st.markdown(
             say("confirm.line", lang, item=draft.items[unit_id], packs=packs, size=size, pieces=pieces)
         )
-    total = say("confirm.total", lang, packs=draft.total_packs, pieces=f"{draft.total_pieces:,}")
+    total = say(
+        "confirm.total_counted",
+        lang,
+        packs=i18n.counted("packs", draft.total_packs, lang),
+        pieces=i18n.counted("pieces", draft.total_pieces, lang),
+    )
     st.markdown(f"**{total}**")
     if draft.on_hand_reported is not None:
         st.markdown(say("confirm.on_hand", lang, packs=draft.on_hand_reported))
-    contact = " · ".join(part for part in (draft.contact_name, draft.contact_phone) if part)
+    # Each part isolated on its own: a phone number inside an Arabic name's isolate would still flip.
+    contact = isolate_all(part for part in (draft.contact_name, draft.contact_phone) if part)
     if contact:
-        st.markdown(say("confirm.contact", lang, contact=contact))
+        st.markdown(say("confirm.contact", lang, contact=i18n.Words(contact)))
     if draft.note:
         st.markdown(say("confirm.note", lang))
         st.text(draft.note)  # plain text: whatever was typed shows as typed
@@ -308,11 +315,13 @@ def show_history(visit: Visit) -> None:
         return
     for _, rows in frame.groupby("request_id", sort=False):
         first = rows.iloc[0]
-        date = pd.Timestamp(first["created_at"]).strftime("%Y-%m-%d")
-        status = i18n.status_label(str(first["status"]), lang)
-        st.markdown(f"**{say('history.row', lang, reference=first['reference'], date=date, status=status)}**")
+        date = pd.Timestamp(first["created_at"]).date()
+        status = i18n.Words(i18n.status_label(str(first["status"]), lang))
+        row = say("history.row", lang, reference=str(first["reference"]), date=date, status=status)
+        st.markdown(f"**{row}**")
         items = [
-            f"{i18n.item_label(row.material, row.language, lang)}: {row.packs_requested}"
-            for row in rows.itertuples()
+            f"{i18n.item_label(line.material, line.language, lang)}: "
+            f"{i18n.counted('packs', int(line.packs_requested), lang)}"
+            for line in rows.itertuples()
         ]
         st.caption(escape_markdown(" · ".join(items)))

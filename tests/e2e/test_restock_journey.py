@@ -127,7 +127,14 @@ def test_faith_leader_on_a_phone_requests_materials_in_urdu(browser, server, jou
 
         phone.get_by_text(i18n.t("confirm.heading", "ur")).wait_for()
         expect(
-            phone.get_by_text(i18n.t("confirm.total", "ur", packs=PACKS, pieces=f"{UNITS:,}"))
+            phone.get_by_text(
+                i18n.t(
+                    "confirm.total_counted",
+                    "ur",
+                    packs=i18n.counted("packs", PACKS, "ur"),
+                    pieces=i18n.counted("pieces", UNITS, "ur"),
+                )
+            )
         ).to_be_visible()
         _assert_no_horizontal_scroll(phone)
         phone.get_by_role("button", name=i18n.t("confirm.send", "ur")).click()

@@ -35,3 +35,6 @@ def test_typed_values_are_escaped_and_isolated():
     assert "<bdi>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons</bdi>" in rendered.html
     assert "\u2068Out of <b>stock</b>\u2069" in rendered.text  # plain text stays as typed
     assert bidi.isolate(42, as_html=False) == "\u206842\u2069"
+    # One implementation: the shared helpers, so an isolated value is never wrapped twice.
+    assert bidi.isolate(bidi.isolate("Hope", as_html=False), as_html=False) == "\u2068Hope\u2069"
+    assert bidi.isolate("\u2068A & B\u2069", as_html=True) == "<bdi>A &amp; B</bdi>"
