@@ -67,6 +67,7 @@ class Settings:
     session_max_hours: int
     demo_password: str
     phone_region: str
+    confirm_after_days: int = 7
 
 
 def default_database_url() -> str:
@@ -91,6 +92,7 @@ def load_settings() -> Settings:
         session_max_hours=_int_setting("KYR_SESSION_MAX_HOURS", 12),
         demo_password=_setting("KYR_DEMO_PASSWORD", "kyr-demo-2026"),
         phone_region=_region_setting("KYR_PHONE_REGION", "US"),
+        confirm_after_days=_int_setting("KYR_CONFIRM_AFTER_DAYS", 7),
     )
 
 

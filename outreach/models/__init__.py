@@ -6,6 +6,7 @@ negative balance (CHECK constraints on `stock_balances`).
 """
 
 from outreach.models.base import NAMING, Base
+from outreach.models.field import FollowUpCall, HandoutReport, Receipt, ReceiptKey, ReceiptLine
 from outreach.models.organizations import GeocodeCacheEntry, Organization, OrganizationLanguage
 from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User, UserSession
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
@@ -17,12 +18,17 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Edition",
+    "FollowUpCall",
     "GeocodeCacheEntry",
+    "HandoutReport",
     "Location",
     "NAMING",
     "Organization",
     "OrganizationLanguage",
     "REQUEST_STATUSES",
+    "Receipt",
+    "ReceiptKey",
+    "ReceiptLine",
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",
