@@ -221,6 +221,23 @@ AUDIT = Export(
         after=TEXT,
     ),
 )
+SILENT = Export(
+    "silent",
+    _fields(
+        organization_id=NUMBER,
+        name=TEXT,
+        borough=TEXT,
+        community_district=NUMBER,
+        reason=TEXT,
+        since=WHEN,
+        days=WHOLE,
+        parcels=WHOLE,
+        contact_name=TEXT,
+        contact_phone=TEXT,
+        last_called_at=WHEN,
+        last_call_note=TEXT,
+    ),
+)
 EXPORTS = {
     export.key: export
     for export in (
@@ -233,6 +250,7 @@ EXPORTS = {
         PLAN,
         LANGUAGE_BY_BOROUGH,
         AUDIT,
+        SILENT,
     )
 }
 

@@ -257,3 +257,5 @@ FIELD_SILENT_EXPORT = "field_silent_export"
 FIELD_STAGE = "field_stage"  # coverage stage picker: delivered / confirmed / handed_out
 FIELD_REPORT_PDF = "field_report_pdf"
 FIELD_REPORT_CSV = "field_report_csv"
+FIELD_SILENT_TABLE = "field_silent_table"
+FIELD_SHORT_TABLE = "field_short_table"
