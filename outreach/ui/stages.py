@@ -1,0 +1,113 @@
+"""The three coverage stages on screen: the stage picker (coverage page, planner), the side-by-side table per
+language and area, and the dashboard's figures. Numbers only: no organization names, no contacts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from outreach.columns import DECIMAL, LANGUAGE, WHOLE
+from outreach.config import settings
+from outreach.coverage import need
+from outreach.field import stages
+from outreach.ui import coverage_reads, state
+from outreach.ui.resources import cached_read, get_sessions
+from outreach.ui.tables import Column, show_table
+
+STAGE_TABLE_COLUMNS = {
+    "area_label": Column("Area"),
+    "language": Column("Language", LANGUAGE),
+    "lep_speakers": Column("LEP speakers", WHOLE),
+    "delivered_per_1000": Column("Delivered /1,000", DECIMAL, help="Units delivered per 1,000 LEP speakers"),
+    "confirmed_per_1000": Column(
+        "Confirmed /1,000", DECIMAL, help="Units the organizations confirmed received, per 1,000 LEP speakers"
+    ),
+    "handed_out_per_1000": Column(
+        "Handed out /1,000",
+        DECIMAL,
+        help="Pieces the organizations reported handing out, per 1,000 LEP speakers",
+    ),
+    "organizations": Column("Active orgs", WHOLE),
+    "reporting_percent": Column(
+        "Orgs reporting %",
+        DECIMAL,
+        help="Of the active organizations serving the language here, those that "
+        "reported handouts at all. Low: read a low 'handed out' as silence, not as need.",
+    ),
+}
+
+
+@cached_read()
+def stage_units(database_url: str, stage: str, language: str | None = None) -> pd.DataFrame:
+    if stage == "delivered":
+        return coverage_reads.shipped_units(database_url, language)
+    return stages.stage_units(get_sessions(), stage, language=language)
+
+
+@cached_read()
+def reporting(database_url: str) -> set[int]:
+    return stages.reporting_organizations(get_sessions())
+
+
+@cached_read()
+def stage_table(database_url: str, level: str, language: str | None) -> pd.DataFrame:
+    table = stages.stages_table(
+        need.need(level),
+        stage_units(database_url, "delivered", language),
+        stage_units(database_url, "confirmed", language),
+        stage_units(database_url, "handed_out", language),
+        coverage_reads.organizations(database_url, language),
+        reporting(database_url),
+        level=level,
+        language=language,
+    )
+    return table.assign(reporting_percent=table["reporting_share"] * 100)
+
+
+@cached_read()
+def campaign_stages(database_url: str) -> dict[str, int]:
+    return stages.campaign_stages(get_sessions())
+
+
+def choose_stage(key: str = state.FIELD_STAGE) -> str:
+    """Which stage the map, the gap table or the plan measure supply by."""
+    choice = st.radio(
+        "Supply measured at",
+        list(stages.STAGES),
+        format_func=stages.STAGES.__getitem__,
+        horizontal=True,
+        key=key,
+        help="Delivered: parcels marked delivered. Confirmed: what organizations confirmed receiving. "
+        "Handed out: what they reported handing out.",
+    )
+    return str(choice)
+
+
+def show_stages(level: str, language: str | None) -> None:
+    """Delivered, confirmed and handed out per 1,000 LEP speakers, side by side, busiest areas first."""
+    st.subheader("From delivered to handed out")
+    table = stage_table(settings().database_url, level, language)
+    shown = table[(table["delivered"] > 0) | (table["confirmed"] > 0) | (table["handed_out"] > 0)]
+    if shown.empty:
+        st.info("Nothing delivered yet for this choice.")
+        return
+    show_table(shown, STAGE_TABLE_COLUMNS, empty="no data")
+    st.caption(
+        "Confirmed: organizations tapped “We received it” (short parcels count what arrived). Handed out: "
+        "what they reported, whenever they chose to. Organizations that never reported count as 0 handed out: "
+        "read the last column before reading a low figure as low reach."
+    )
+
+
+def dashboard_stages() -> None:
+    figures = campaign_stages(settings().database_url)
+    st.subheader("Reached people")
+    columns = st.columns(4)
+    columns[0].metric("Delivered", f"{figures['delivered']:,}")
+    columns[1].metric("Confirmed received", f"{figures['confirmed']:,}")
+    columns[2].metric("Reported handed out", f"{figures['handed_out']:,}")
+    receiving = figures["receiving"]
+    share = f"{figures['reporting']:,} of {receiving:,}" if receiving else "0"
+    columns[3].metric(
+        "Organizations reporting", share, help="Organizations that received materials and reported"
+    )

@@ -1,0 +1,72 @@
+"""Coverage stages on the coverage page and the dashboard (AppTest): an organizer sees delivered, confirmed
+and handed out per 1,000 LEP speakers, and can measure the gap table by any stage."""
+
+from __future__ import annotations
+
+from outreach import inventory, organizations
+from outreach.field import handouts, receipts
+from outreach.ui import state
+from tests.conftest import ACTOR, ship_until
+from tests.pages.conftest import open_page, page_text
+
+
+def seed(sessions, ref):
+    unit = ref.units[("flyer", "ar")]
+    inventory.receive(
+        sessions, unit_id=unit, location_id=ref.main_depot, quantity=2000, reference="r", actor=ACTOR
+    )
+    org = organizations.create_organization(
+        sessions,
+        name="Masjid Al-Noor",
+        languages=["ar"],
+        actor=ACTOR,
+        borough="Queens",
+        latitude=40.7557,
+        longitude=-73.9249,
+    )
+    shipment = ship_until(sessions, ref, org, {unit: 300})
+    receipts.confirm_receipt(
+        sessions, shipment_id=shipment, organization_id=org, channel="link", language="ar", actor="x"
+    )
+    checked = handouts.check_report(
+        sessions, organization_id=org, typed={("flyer", "ar"): ("120", "")}, unit="pieces"
+    )
+    handouts.report_handouts(
+        sessions, organization_id=org, report=checked, submission_key="k", language="ar", actor="x"
+    )
+    return org
+
+
+def stage_table(at):
+    return next(frame.value for frame in at.dataframe if "handed_out_per_1000" in frame.value.columns)
+
+
+def test_the_organizer_sees_three_stages_and_picks_one_for_the_gaps(page_db):
+    sessions, ref = page_db
+    seed(sessions, ref)
+    at = open_page("pages/coverage.py", "organizer")
+    assert not at.exception
+    at.selectbox(key=state.COV_LANGUAGE).set_value("ar").run()
+    row = stage_table(at).iloc[0]
+    lep = row["lep_speakers"]
+    assert (row["delivered_per_1000"], row["confirmed_per_1000"], row["handed_out_per_1000"]) == (
+        round(300 / lep * 1000, 1),
+        round(300 / lep * 1000, 1),
+        round(120 / lep * 1000, 1),
+    )
+    assert row["reporting_percent"] == 100
+    at.radio(key=state.FIELD_STAGE).set_value("handed_out").run()
+    assert not at.exception
+    ranking = next(f.value for f in at.dataframe if "fair_share" in f.value.columns)
+    assert ranking["delivered"].max() == 120  # the gap table now counts what was handed out
+
+
+def test_the_dashboard_shows_the_stages(page_db):
+    sessions, ref = page_db
+    seed(sessions, ref)
+    at = open_page("pages/dashboard.py", "organizer")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Confirmed received"] == "300" and metrics["Reported handed out"] == "120"
+    assert metrics["Organizations reporting"] == "1 of 1"
+    assert "Reached people" in page_text(at)
