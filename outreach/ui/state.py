@@ -259,3 +259,4 @@ FIELD_REPORT_PDF = "field_report_pdf"
 FIELD_REPORT_CSV = "field_report_csv"
 FIELD_SILENT_TABLE = "field_silent_table"
 FIELD_SHORT_TABLE = "field_short_table"
+FIELD_PLAN_STAGE = "field_plan_stage"  # the planner measures gaps by this stage
