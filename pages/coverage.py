@@ -43,7 +43,8 @@ st.caption(
 choice = coverage_ui.choose()
 stage = stages_ui.choose_stage()
 min_lep = settings().desert_min_lep
-view = load_view(settings().database_url, choice.level, choice.language, choice.metric, choice.caption, stage)
+caption = stages_ui.stage_caption(choice.caption, stage)
+view = load_view(settings().database_url, choice.level, choice.language, choice.metric, caption, stage)
 coverage_ui.english_note(choice)
 
 map_column, table_column = st.columns([3, 2])

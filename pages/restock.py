@@ -58,7 +58,7 @@ lang = st.selectbox(picker_label, list(choices), format_func=choices.__getitem__
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
 if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
-st.title(say("page.title", lang))
+st.title(say("receipt.heading" if isinstance(slip, parcel_receipts.ScannedSlip) else "page.title", lang))
 
 if isinstance(slip, parcel_receipts.ScannedSlip):
     parcel_receipts.show_slip(sessions, slip, lang)

@@ -18,6 +18,7 @@ from outreach.errors import OutreachError
 from outreach.field import handouts
 from outreach.field.handouts import CheckedReport, ItemState
 from outreach.ui import state
+from outreach.ui.parcel_receipts import isolated
 from outreach.ui.resources import invalidate_reads
 from outreach.ui.widgets import escape_markdown, quantity_input
 
@@ -127,12 +128,28 @@ def show_review(sessions: SessionFactory, organization_id: int, draft: CheckedRe
     st.markdown(f"**{say('handouts.confirm_heading', lang)}**")
     for item, (handed, left) in draft.lines.items():
         if left is None:
-            st.markdown(say("handouts.confirm_line_no_left", lang, item=item, handed=f"{handed:,}"))
+            st.markdown(
+                say("handouts.confirm_line_no_left", lang, item=isolated(item, lang), handed=f"{handed:,}")
+            )
         else:
-            st.markdown(say("handouts.confirm_line", lang, item=item, handed=f"{handed:,}", left=f"{left:,}"))
+            st.markdown(
+                say(
+                    "handouts.confirm_line",
+                    lang,
+                    item=isolated(item, lang),
+                    handed=f"{handed:,}",
+                    left=f"{left:,}",
+                )
+            )
     for item, handed, available in draft.warnings:
         st.warning(
-            say("handouts.more_than_had", lang, item=item, handed=f"{handed:,}", available=f"{available:,}"),
+            say(
+                "handouts.more_than_had",
+                lang,
+                item=isolated(item, lang),
+                handed=f"{handed:,}",
+                available=f"{available:,}",
+            ),
             icon="⚠️",
         )
     send = st.button(

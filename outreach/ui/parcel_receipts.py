@@ -30,6 +30,12 @@ def say(key: str, lang: str, **params: Any) -> str:
     return escape_markdown(i18n.t(key, lang, **params))
 
 
+def isolated(item: tuple[str, str], lang: str) -> str:
+    """An item's name inside a sentence, isolated (U+2068 ... U+2069) so that a name in another script
+    ("Fèy · العربية") keeps its own order and the numbers after it stay where they belong."""
+    return f"\u2068{i18n.item_label(item[0], item[1], lang)}\u2069"
+
+
 def scanned_slip(sessions: SessionFactory, code: str) -> ScannedSlip | None | NotFound:
     """The parcel of a packing-slip code; None without a code; the NotFound to show for a bad one."""
     if not code:
@@ -74,7 +80,14 @@ def show_parcel(sessions: SessionFactory, parcel: Parcel, lang: str, *, channel:
         date = f"{parcel.sent_on:%Y-%m-%d}" if parcel.sent_on else "—"
         st.markdown(f"**{say('receipt.parcel', lang, number=sid, date=date)}**")
         for line in parcel.lines:
-            st.markdown(say("receipt.line", lang, item=(line.material, line.language), packs=line.packs))
+            st.markdown(
+                say(
+                    "receipt.line",
+                    lang,
+                    item=isolated((line.material, line.language), lang),
+                    packs=line.packs,
+                )
+            )
         done_message(lang, sid)
         if parcel.confirmed_at is not None:
             st.caption(say("receipt.confirmed_on", lang, date=f"{parcel.confirmed_at:%Y-%m-%d}"))

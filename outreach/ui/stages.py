@@ -16,23 +16,34 @@ from outreach.ui.tables import Column, show_table
 
 STAGE_TABLE_COLUMNS = {
     "area_label": Column("Area"),
-    "language": Column("Language", LANGUAGE),
-    "lep_speakers": Column("LEP speakers", WHOLE),
-    "delivered_per_1000": Column("Delivered /1,000", DECIMAL, help="Units delivered per 1,000 LEP speakers"),
+    "language": Column("Language", LANGUAGE, width="small"),
+    "lep_speakers": Column(
+        "LEP", WHOLE, help="Residents with limited English who speak it (ACS)", width="small"
+    ),
+    "delivered_per_1000": Column(
+        "Delivered", DECIMAL, help="Units delivered per 1,000 LEP speakers", width="small"
+    ),
     "confirmed_per_1000": Column(
-        "Confirmed /1,000", DECIMAL, help="Units the organizations confirmed received, per 1,000 LEP speakers"
+        "Confirmed",
+        DECIMAL,
+        help="Units the organizations confirmed received, per 1,000 LEP speakers",
+        width="small",
     ),
     "handed_out_per_1000": Column(
-        "Handed out /1,000",
+        "Handed out",
         DECIMAL,
         help="Pieces the organizations reported handing out, per 1,000 LEP speakers",
+        width="small",
     ),
-    "organizations": Column("Active orgs", WHOLE),
+    "organizations": Column(
+        "Orgs", WHOLE, help="Active organizations serving the language here", width="small"
+    ),
     "reporting_percent": Column(
-        "Orgs reporting %",
+        "Reporting %",
         DECIMAL,
-        help="Of the active organizations serving the language here, those that "
-        "reported handouts at all. Low: read a low 'handed out' as silence, not as need.",
+        help="Of those organizations, the share that reported handouts at all. Low: read a low 'handed out' "
+        "as silence, not as need.",
+        width="small",
     ),
 }
 
@@ -69,6 +80,11 @@ def campaign_stages(database_url: str) -> dict[str, int]:
     return stages.campaign_stages(get_sessions())
 
 
+def stage_caption(caption: str, stage: str) -> str:
+    """The map's legend names the stage when it is not the usual 'delivered'."""
+    return caption if stage == "delivered" else f"{caption} · by {stages.STAGES[stage].lower()}"
+
+
 def choose_stage(key: str = state.FIELD_STAGE) -> str:
     """Which stage the map, the gap table or the plan measure supply by."""
     choice = st.radio(
@@ -86,6 +102,7 @@ def choose_stage(key: str = state.FIELD_STAGE) -> str:
 def show_stages(level: str, language: str | None) -> None:
     """Delivered, confirmed and handed out per 1,000 LEP speakers, side by side, busiest areas first."""
     st.subheader("From delivered to handed out")
+    st.caption("Per 1,000 LEP speakers of the language in the area.")
     table = stage_table(settings().database_url, level, language)
     shown = table[(table["delivered"] > 0) | (table["confirmed"] > 0) | (table["handed_out"] > 0)]
     if shown.empty:
