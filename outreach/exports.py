@@ -238,6 +238,21 @@ SILENT = Export(
         last_call_note=TEXT,
     ),
 )
+CAMPAIGN_REPORT = Export(
+    "campaign_report",
+    _fields(
+        level=TEXT,
+        borough=TEXT,
+        community_district=NUMBER,
+        language=LANGUAGE,
+        received=WHOLE,
+        delivered=WHOLE,
+        confirmed=WHOLE,
+        handed_out=WHOLE,
+        open_requests=WHOLE,
+        silent_organizations=WHOLE,
+    ),
+)
 EXPORTS = {
     export.key: export
     for export in (
@@ -251,6 +266,7 @@ EXPORTS = {
         LANGUAGE_BY_BOROUGH,
         AUDIT,
         SILENT,
+        CAMPAIGN_REPORT,
     )
 }
 

@@ -21,7 +21,7 @@ from outreach.coverage import inputs as coverage_data
 from outreach.coverage import planning, progress
 from outreach.coverage import view as coverage_view
 from outreach.db import utcnow
-from outreach.field import followup
+from outreach.field import followup, report
 from outreach.organizations.fields import CONTACT_FIELDS, TEMPLATE_COLUMNS
 from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
@@ -161,6 +161,7 @@ def build(key: str, sessions, ref) -> pd.DataFrame:
             progress.pivot(progress.language_borough(sessions), "delivered")
         ),
         "audit": lambda: exports.shape(audit.history(sessions, limit=5_000), exports.AUDIT),
+        "campaign_report": lambda: exports.shape(report.campaign_report(sessions), exports.CAMPAIGN_REPORT),
         "silent": lambda: exports.shape(
             followup.silent_organizations(
                 sessions, include_contacts=True, now=utcnow() + dt.timedelta(days=60)

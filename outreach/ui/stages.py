@@ -6,13 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from outreach import exports
 from outreach.columns import DECIMAL, LANGUAGE, WHOLE
 from outreach.config import settings
 from outreach.coverage import need
-from outreach.field import stages
+from outreach.db import utcnow
+from outreach.field import report, report_pdf, stages
 from outreach.ui import coverage_reads, state
 from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
+from outreach.ui.widgets import csv_download
 
 STAGE_TABLE_COLUMNS = {
     "area_label": Column("Area"),
@@ -114,6 +117,35 @@ def show_stages(level: str, language: str | None) -> None:
         "what they reported, whenever they chose to. Organizations that never reported count as 0 handed out: "
         "read the last column before reading a low figure as low reach."
     )
+
+
+@cached_read()
+def report_table(database_url: str) -> pd.DataFrame:
+    return report.campaign_report(get_sessions())
+
+
+def report_buttons() -> None:
+    """The campaign report for the city and funders, as PDF and CSV (organizers may produce it)."""
+    table = report_table(settings().database_url)
+    day = f"{utcnow():%Y-%m-%d}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Campaign report (PDF)",
+        data=lambda: report_pdf.report_pdf(table, generated_at=utcnow()),
+        file_name=f"campaign-report-{day}.pdf",
+        mime="application/pdf",
+        key=state.FIELD_REPORT_PDF,
+        on_click="ignore",
+        icon=":material/summarize:",
+        width="stretch",
+    )
+    with right:
+        csv_download(
+            exports.shape(table, exports.CAMPAIGN_REPORT),
+            label="Campaign report (CSV)",
+            file_name=f"campaign-report-{day}.csv",
+            key=state.FIELD_REPORT_CSV,
+        )
 
 
 def dashboard_stages() -> None:
