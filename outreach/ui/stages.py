@@ -160,3 +160,4 @@ def dashboard_stages() -> None:
     columns[3].metric(
         "Organizations reporting", share, help="Organizations that received materials and reported"
     )
+    report_buttons()

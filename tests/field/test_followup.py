@@ -69,6 +69,7 @@ def test_the_lists_follow_their_rules(history, confirm_after, report_after):
     assert list(found["days"]) == sorted(found["days"], reverse=True)  # longest silence first
 
 
+@settings(deadline=None)
 @given(histories())
 def test_a_report_today_takes_everyone_off_the_reporting_list(history):
     delivered, confirmed, reported = history

@@ -151,3 +151,25 @@ def test_bad_counts_are_refused_in_the_leaders_language_and_store_nothing(sessio
         assert caught.value.__dict__.get("message_key", "").startswith("quantity.")
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Receipt)) == 0
+
+
+def test_the_packing_slip_carries_the_parcels_code(sessions, ref, shipped, tmp_path):
+    import shutil
+    import subprocess
+
+    from outreach.documents import pdf as documents
+    from outreach.documents.shipment import shipment_details
+
+    _, delivered, _ = shipped
+    details = shipment_details(sessions, delivered)
+    assert details.receipt_url and details.receipt_url.endswith(
+        f"/restock?r={receipts.receipt_code(sessions, delivered)}"
+    )
+    slip = documents.packing_slip(details)
+    if shutil.which("pdftotext"):
+        path = tmp_path / "slip.pdf"
+        path.write_bytes(slip)
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+        ).stdout
+        assert "Scan this code with your phone" in " ".join(text.split())

@@ -4,6 +4,7 @@ and handed out per 1,000 LEP speakers, and can measure the gap table by any stag
 from __future__ import annotations
 
 from outreach import inventory, organizations
+from outreach.db import utcnow
 from outreach.field import handouts, receipts
 from outreach.ui import state
 from tests.conftest import ACTOR, ship_until
@@ -61,7 +62,7 @@ def test_the_organizer_sees_three_stages_and_picks_one_for_the_gaps(page_db):
     assert ranking["delivered"].max() == 120  # the gap table now counts what was handed out
 
 
-def test_the_dashboard_shows_the_stages(page_db):
+def test_the_dashboard_shows_the_stages_and_the_organizer_makes_the_report(page_db, downloads):
     sessions, ref = page_db
     seed(sessions, ref)
     at = open_page("pages/dashboard.py", "organizer")
@@ -70,3 +71,7 @@ def test_the_dashboard_shows_the_stages(page_db):
     assert metrics["Confirmed received"] == "300" and metrics["Reported handed out"] == "120"
     assert metrics["Organizations reporting"] == "1 of 1"
     assert "Reached people" in page_text(at)
+    day = f"{utcnow():%Y-%m-%d}"
+    assert downloads[f"campaign-report-{day}.pdf"].startswith(b"%PDF")
+    rows = [row for row in downloads.csv(f"campaign-report-{day}.csv") if row[0] == "campaign" and row[3] == "Arabic"]
+    assert rows and rows[0][5:8] == ["300", "300", "120"]  # delivered, confirmed, handed out
