@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreach import audit, inventory, organizations
+from outreach import audit, inventory
 from outreach.errors import InvalidInput
 from outreach.field import followup, handouts, receipts
 from tests.conftest import ACTOR, ship_until
+from tests.field.builders import delivered_to
 
 NOW = dt.datetime(2026, 6, 1, 12, 0)
 ORGS = st.integers(min_value=1, max_value=5)
@@ -96,21 +97,26 @@ def test_no_history_no_list():
 
 @pytest.fixture
 def silent(sessions, ref):
-    unit = ref.units[("flyer", "bn")]
-    inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=500, reference="r", actor=ACTOR
-    )
-    org = organizations.create_organization(
+    org, first = delivered_to(
         sessions,
+        ref,
+        ("flyer", "bn"),
+        50,
         name="Baitul Aman",
         borough="Queens",
         languages=["bn"],
-        actor=ACTOR,
         contact_name="Rahim Uddin",
         contact_phone="718-555-0134",
     )
-    first = ship_until(sessions, ref, org, {unit: 50})
-    second = ship_until(sessions, ref, org, {unit: 50})
+    inventory.receive(
+        sessions,
+        unit_id=ref.units[("flyer", "bn")],
+        location_id=ref.main_depot,
+        quantity=50,
+        reference="r",
+        actor=ACTOR,
+    )
+    second = ship_until(sessions, ref, org, {ref.units[("flyer", "bn")]: 50})
     return org, first, second
 
 

@@ -8,9 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreach import inventory, organizations
-from outreach.field import forecast, handouts
-from tests.conftest import ACTOR, ship_until
+from outreach.field import forecast
+from tests.field.builders import delivered_to, reported
 
 START = dt.datetime(2026, 3, 1, 9, 30)
 REPORT_COLUMNS = ["organization_id", "material", "language", "handed_out", "remaining", "reported_at"]
@@ -95,20 +94,10 @@ def test_recent_reports_weigh_more():
 
 
 def test_running_out_soonest_first_on_a_database(sessions, ref):
-    unit = ref.units[("flyer", "bn")]
-    inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=500, reference="r", actor=ACTOR
+    org, _ = delivered_to(
+        sessions, ref, ("flyer", "bn"), 200, name="Baitul Mamur", borough="Queens", languages=["bn"]
     )
-    org = organizations.create_organization(
-        sessions, name="Baitul Mamur", borough="Queens", languages=["bn"], actor=ACTOR
-    )
-    ship_until(sessions, ref, org, {unit: 200})
-    checked = handouts.check_report(
-        sessions, organization_id=org, typed={("flyer", "bn"): ("100", "100")}, unit="pieces"
-    )
-    handouts.report_handouts(
-        sessions, organization_id=org, report=checked, submission_key="k", language="bn", actor="x"
-    )
+    reported(sessions, org, ("flyer", "bn"), "100", "100")
     frame = forecast.current(sessions)  # 100 handed out within moments of the delivery: a very fast rate
     soon = forecast.running_out(frame, now=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     assert list(soon[["organization_id", "material", "language"]].itertuples(index=False, name=None)) == [

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from outreach import audit, i18n, inventory, organizations
+from outreach import audit, i18n, inventory
 from outreach.errors import InvalidInput
 from outreach.field import handouts, receipts
 from outreach.models import HandoutReport
 from tests.conftest import ACTOR, ship_until
+from tests.field.builders import delivered_to
 
 FLYER_HT = ("flyer", "ht")
 
@@ -18,14 +19,17 @@ FLYER_HT = ("flyer", "ht")
 @pytest.fixture
 def org(sessions, ref):
     """A church that received 4 packs (200) of Haitian flyers."""
-    unit = ref.units[FLYER_HT]
+    org, _ = delivered_to(
+        sessions, ref, FLYER_HT, 200, name="Legliz Bondye", borough="Brooklyn", languages=["ht"]
+    )
     inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=1000, reference="r", actor=ACTOR
+        sessions,
+        unit_id=ref.units[FLYER_HT],
+        location_id=ref.main_depot,
+        quantity=800,
+        reference="r",
+        actor=ACTOR,
     )
-    org = organizations.create_organization(
-        sessions, name="Legliz Bondye", borough="Brooklyn", languages=["ht"], actor=ACTOR
-    )
-    ship_until(sessions, ref, org, {unit: 200})
     return org
 
 

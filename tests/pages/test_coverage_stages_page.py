@@ -3,38 +3,21 @@ and handed out per 1,000 LEP speakers, and can measure the gap table by any stag
 
 from __future__ import annotations
 
-from outreach import inventory, organizations
 from outreach.db import utcnow
-from outreach.field import handouts, receipts
+from outreach.field import receipts
 from outreach.ui import state
-from tests.conftest import ACTOR, ship_until
+from tests.field.builders import ASTORIA, delivered_to, reported
 from tests.pages.conftest import open_page, page_text
 
 
 def seed(sessions, ref):
-    unit = ref.units[("flyer", "ar")]
-    inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=2000, reference="r", actor=ACTOR
+    org, shipment = delivered_to(
+        sessions, ref, ("flyer", "ar"), 300, name="Masjid Al-Noor", languages=["ar"], **ASTORIA
     )
-    org = organizations.create_organization(
-        sessions,
-        name="Masjid Al-Noor",
-        languages=["ar"],
-        actor=ACTOR,
-        borough="Queens",
-        latitude=40.7557,
-        longitude=-73.9249,
-    )
-    shipment = ship_until(sessions, ref, org, {unit: 300})
     receipts.confirm_receipt(
         sessions, shipment_id=shipment, organization_id=org, channel="link", language="ar", actor="x"
     )
-    checked = handouts.check_report(
-        sessions, organization_id=org, typed={("flyer", "ar"): ("120", "")}, unit="pieces"
-    )
-    handouts.report_handouts(
-        sessions, organization_id=org, report=checked, submission_key="k", language="ar", actor="x"
-    )
+    reported(sessions, org, ("flyer", "ar"), "120", "")
     return org
 
 
@@ -73,5 +56,9 @@ def test_the_dashboard_shows_the_stages_and_the_organizer_makes_the_report(page_
     assert "Reached people" in page_text(at)
     day = f"{utcnow():%Y-%m-%d}"
     assert downloads[f"campaign-report-{day}.pdf"].startswith(b"%PDF")
-    rows = [row for row in downloads.csv(f"campaign-report-{day}.csv") if row[0] == "campaign" and row[3] == "Arabic"]
+    rows = [
+        row
+        for row in downloads.csv(f"campaign-report-{day}.csv")
+        if row[0] == "campaign" and row[3] == "Arabic"
+    ]
     assert rows and rows[0][5:8] == ["300", "300", "120"]  # delivered, confirmed, handed out

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from outreach import config, inventory, organizations
+from outreach import config
 from outreach.field import receipts
 from outreach.ui import state
-from tests.conftest import ACTOR, ship_until
+from tests.field.builders import delivered_to
 from tests.pages.conftest import open_page, page_text
 
 PAGE = "pages/followup.py"
@@ -20,20 +20,17 @@ def quiet(page_db, monkeypatch):
     sessions, ref = page_db
     monkeypatch.setenv("KYR_CONFIRM_AFTER_DAYS", "0")  # delivered today counts as overdue
     config.settings.cache_clear()
-    unit = ref.units[("flyer", "yi")]
-    inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=500, reference="r", actor=ACTOR
-    )
-    org = organizations.create_organization(
+    org, shipment = delivered_to(
         sessions,
+        ref,
+        ("flyer", "yi"),
+        100,
         name="Kehilas Yaakov",
         borough="Brooklyn",
         languages=["yi"],
-        actor=ACTOR,
         contact_name="Reb Moshe",
         contact_phone="718-555-0199",
     )
-    shipment = ship_until(sessions, ref, org, {unit: 100})
     return sessions, ref, org, shipment
 
 

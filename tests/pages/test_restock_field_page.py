@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from outreach import i18n, inventory, organizations
+from outreach import i18n
 from outreach.field import receipts
 from outreach.models import HandoutReport, Receipt
 from outreach.restock import links as restock_links
 from outreach.ui import state
 from outreach.ui.widgets import escape_markdown
-from tests.conftest import ACTOR, ship_until
+from tests.conftest import ACTOR
+from tests.field.builders import delivered_to
 from tests.pages.conftest import open_page, page_text
 
 PAGE = "pages/restock.py"
@@ -21,19 +22,16 @@ PAGE = "pages/restock.py"
 @pytest.fixture
 def parcel(page_db):
     sessions, ref = page_db
-    unit = ref.units[("flyer", "ur")]
-    inventory.receive(
-        sessions, unit_id=unit, location_id=ref.main_depot, quantity=500, reference="r", actor=ACTOR
-    )
-    org = organizations.create_organization(
+    org, shipment = delivered_to(
         sessions,
+        ref,
+        ("flyer", "ur"),
+        150,
         name="Masjid Noor",
         borough="Queens",
         languages=["ur", "ht"],
         preferred_language="ur",
-        actor=ACTOR,
     )
-    shipment = ship_until(sessions, ref, org, {unit: 150})
     token = restock_links.issue_link(sessions, organization_id=org, actor=ACTOR)
     return sessions, ref, org, shipment, token
 
