@@ -128,7 +128,7 @@ def report_buttons() -> None:
     """The campaign report for the city and funders, as PDF and CSV (organizers may produce it)."""
     table = report_table(settings().database_url)
     day = f"{utcnow():%Y-%m-%d}"
-    left, right = st.columns(2)
+    left, right = st.columns([1, 3])
     left.download_button(
         "Campaign report (PDF)",
         data=lambda: report_pdf.report_pdf(table, generated_at=utcnow()),
@@ -137,7 +137,6 @@ def report_buttons() -> None:
         key=state.FIELD_REPORT_PDF,
         on_click="ignore",
         icon=":material/summarize:",
-        width="stretch",
     )
     with right:
         csv_download(

@@ -167,3 +167,38 @@ def test_the_organizer_sees_the_new_stage_figures(browser, server, e2e_sessions,
         handed = stages.campaign_stages(e2e_sessions)["handed_out"]
         assert handed >= 100 + 25
         expect(metric).to_contain_text(f"{handed:,}")
+
+
+def test_the_coordinator_follows_up_and_sees_short_parcels(open_page, e2e_sessions, field):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from outreach.db import utcnow
+    from outreach.models import Shipment
+
+    silent = organizations.create_organization(
+        e2e_sessions,
+        name="Eglise Silencieuse (e2e)",
+        borough="Brooklyn",
+        languages=["ht", "fr"],
+        contact_name="Pastor Jean",
+        contact_phone="718-555-0142",
+        actor="e2e-setup",
+    )
+    shipment = _deliver(e2e_sessions, silent, _unit(e2e_sessions, HT_BOOKLET), 50)
+    with e2e_sessions.begin() as session:  # delivered ten days ago, never confirmed (test set-up only)
+        session.execute(
+            update(Shipment)
+            .where(Shipment.id == shipment)
+            .values(delivered_at=utcnow() - dt.timedelta(days=10))
+        )
+    page = open_page("demo-coordinator", "Follow-up")
+    expect(page.get_by_text("+1 718-555-0142").first).to_be_attached()  # in the grid (a canvas)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    expect(page.get_by_role("button", name="Download the follow-up list (CSV)")).to_be_visible()
+    screenshot(page, "field-follow-up")
+    go_to(page, "Dashboard")
+    page.get_by_text("Reached people").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="Campaign report (PDF)")).to_be_visible()
+    screenshot(page, "field-dashboard-stages")
