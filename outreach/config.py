@@ -87,6 +87,7 @@ class Settings:
     low_stock_packs: int
     receipt_overdue_days: int
     digest_hour: int
+    confirm_after_days: int = 7
 
 
 def default_database_url() -> str:
@@ -123,6 +124,7 @@ def load_settings() -> Settings:
         low_stock_packs=_int_setting("KYR_LOW_STOCK_PACKS", 10),
         receipt_overdue_days=_int_setting("KYR_RECEIPT_OVERDUE_DAYS", 7),
         digest_hour=_int_setting("KYR_DIGEST_HOUR", 7),
+        confirm_after_days=_int_setting("KYR_CONFIRM_AFTER_DAYS", 7),
     )
 
 

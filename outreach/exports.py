@@ -221,6 +221,38 @@ AUDIT = Export(
         after=TEXT,
     ),
 )
+SILENT = Export(
+    "silent",
+    _fields(
+        organization_id=NUMBER,
+        name=TEXT,
+        borough=TEXT,
+        community_district=NUMBER,
+        reason=TEXT,
+        since=WHEN,
+        days=WHOLE,
+        parcels=WHOLE,
+        contact_name=TEXT,
+        contact_phone=TEXT,
+        last_called_at=WHEN,
+        last_call_note=TEXT,
+    ),
+)
+CAMPAIGN_REPORT = Export(
+    "campaign_report",
+    _fields(
+        level=TEXT,
+        borough=TEXT,
+        community_district=NUMBER,
+        language=LANGUAGE,
+        received=WHOLE,
+        delivered=WHOLE,
+        confirmed=WHOLE,
+        handed_out=WHOLE,
+        open_requests=WHOLE,
+        silent_organizations=WHOLE,
+    ),
+)
 EXPORTS = {
     export.key: export
     for export in (
@@ -233,6 +265,8 @@ EXPORTS = {
         PLAN,
         LANGUAGE_BY_BOROUGH,
         AUDIT,
+        SILENT,
+        CAMPAIGN_REPORT,
     )
 }
 

@@ -7,6 +7,7 @@ from outreach.config import settings
 from outreach.coverage.view import CoverageView, coverage_view
 from outreach.ui import coverage as coverage_ui
 from outreach.ui import coverage_reads
+from outreach.ui import stages as stages_ui
 from outreach.ui.guards import require_role
 from outreach.ui.resources import cached_read
 
@@ -16,12 +17,14 @@ VIEWS_CACHED = 12
 
 
 @cached_read(max_entries=VIEWS_CACHED)
-def load_view(database_url: str, level: str, language: str | None, metric: str, caption: str) -> CoverageView:
+def load_view(
+    database_url: str, level: str, language: str | None, metric: str, caption: str, stage: str = "delivered"
+) -> CoverageView:
     """The whole view for one choice, the map already rendered: a rerun that changes none of these
     arguments costs no rebuild of the map or the gap table."""
     # One language chosen: only its shipments and the organizations serving it are read.
     return coverage_view(
-        coverage_reads.shipped_units(database_url, language),
+        stages_ui.stage_units(database_url, stage, language),  # any stage: delivered, confirmed, handed out
         coverage_reads.organizations(database_url, language),
         coverage_reads.campaign_totals(database_url),
         level=level,
@@ -39,8 +42,10 @@ st.caption(
     "participating organization near them."
 )
 choice = coverage_ui.choose()
+stage = stages_ui.choose_stage()
 min_lep = settings().desert_min_lep
-view = load_view(settings().database_url, choice.level, choice.language, choice.metric, choice.caption)
+caption = stages_ui.stage_caption(choice.caption, stage)
+view = load_view(settings().database_url, choice.level, choice.language, choice.metric, caption, stage)
 coverage_ui.english_note(choice)
 
 map_column, table_column = st.columns([3, 2])
@@ -49,6 +54,7 @@ with map_column:
 with table_column:
     coverage_ui.ranking(view, choice, min_lep=min_lep)
 
+stages_ui.show_stages(choice.level, choice.language)
 coverage_ui.unplaced_warning(view, choice)
 coverage_ui.not_on_map(view)
 coverage_ui.about_figures(min_lep=min_lep)

@@ -9,6 +9,7 @@ from outreach.catalog import language_names
 from outreach.columns import LANGUAGE, MATERIAL, WHOLE
 from outreach.config import settings
 from outreach.coverage import progress
+from outreach.ui import stages as stages_ui
 from outreach.ui import state
 from outreach.ui.guards import require_role
 from outreach.ui.resources import cached_read, get_sessions
@@ -59,6 +60,7 @@ columns[1].metric(
 )
 columns[2].metric("In transit", f"{totals['in_transit']:,}")
 columns[3].metric("Delivered", f"{totals['delivered']:,}")
+stages_ui.dashboard_stages()  # delivered, confirmed received, reported handed out (outreach/ui/stages.py)
 
 st.subheader("By language and borough")
 measure = (

@@ -8,8 +8,9 @@ from outreach.accounts.auth import STAFF
 from outreach.catalog import language_of, material_of
 from outreach.config import settings
 from outreach.coverage import allocation, planning
-from outreach.ui import coverage_reads
+from outreach.ui import coverage_reads, run_outs, state
 from outreach.ui import planner as planner_ui
+from outreach.ui import stages as stages_ui
 from outreach.ui.guards import require_role
 from outreach.ui.pickers import depot_labels
 from outreach.ui.resources import cached_read, get_sessions
@@ -25,12 +26,12 @@ def load_levels(database_url: str, language_code: str, depot: int) -> pd.DataFra
 
 @cached_read(max_entries=20)
 def load_plan(
-    database_url: str, language_code: str, units: int, pack_size: int, edition_status: str
+    database_url: str, language_code: str, units: int, pack_size: int, edition_status: str, stage: str
 ) -> allocation.Plan:
     """Cached, so a rerun (a note typed, a page of the plan turned) does not recompute it; any write
     (the data version) makes it read afresh. Only this language's shipments and organizations are read."""
     return planning.plan_for_language(
-        coverage_reads.shipped_units(database_url, language_code),
+        stages_ui.stage_units(database_url, stage, language_code),  # gaps by any stage
         coverage_reads.planner_organizations(database_url, language_code),
         coverage_reads.campaign_totals(database_url),
         coverage_reads.pending_units(database_url, language_code),
@@ -54,6 +55,8 @@ if not depots:
     st.info("There is no depot yet. Add one and receive a print run on the Inventory page first.")
     st.stop()
 depot = planner_ui.choose_depot(controls[1], depots)
+run_outs.show_run_outs(language_code)
+stage = stages_ui.choose_stage(key=state.FIELD_PLAN_STAGE)
 
 url = settings().database_url
 stock = planning.free_stock(
@@ -67,7 +70,7 @@ unit_id = int(item.name)
 budget = planner_ui.budget(item, depot_id=depot)
 pack_size = material_of(item["material"]).pack_size
 
-plan = load_plan(url, language_code, budget, pack_size, str(item["edition_status"]))
+plan = load_plan(url, language_code, budget, pack_size, str(item["edition_status"]), stage)
 planner_ui.summary(plan, free=int(item["free"]))
 planner_ui.plan_tables(plan, filters=(language_code, depot, unit_id, budget))
 planner_ui.drafts_form(plan, unit_id=unit_id, depot_id=depot, actor=user["username"])

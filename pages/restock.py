@@ -13,7 +13,7 @@ from outreach import i18n
 from outreach.documents.fonts import web_fonts_css
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
-from outreach.ui import restock_form, state
+from outreach.ui import handout_form, parcel_receipts, restock_form, state
 from outreach.ui.page_language import mark_page_language
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
@@ -46,10 +46,14 @@ if token:
         link = restock_links.resolve(sessions, token)
     except NotFound:
         link_problem = True
+# A packing slip's code (?r=) opens that one parcel's "We received it" (outreach/ui/parcel_receipts.py).
+slip = None if link else parcel_receipts.scanned_slip(sessions, str(st.query_params.get("r", "") or ""))
 
 if state.RESTOCK_LANG not in st.session_state:
     st.session_state[state.RESTOCK_LANG] = (
-        link.preferred_language if link else i18n.normalize(st.query_params.get("lang"))
+        link.preferred_language
+        if link
+        else getattr(slip, "preferred_language", None) or i18n.normalize(st.query_params.get("lang"))
     )
 choices = i18n.language_choices()
 # Labelled in the current language; every option is a language's own name, so anyone can find theirs.
@@ -61,9 +65,13 @@ if i18n.is_rtl(lang):
     st.markdown(RTL_CSS, unsafe_allow_html=True)
 if script_css := web_fonts_css(lang, "[data-testid='stMainBlockContainer']"):  # Nastaliq, 繁體/简体 faces
     st.markdown(script_css, unsafe_allow_html=True)
-st.title(say("page.title", lang))
+st.title(say("receipt.heading" if isinstance(slip, parcel_receipts.ScannedSlip) else "page.title", lang))
 
-if link is None:  # missing, unknown, forged, revoked or rotated: the same polite words, nothing else
+if isinstance(slip, parcel_receipts.ScannedSlip):
+    parcel_receipts.show_slip(sessions, slip, lang)
+elif slip is not None:  # a bad packing-slip code: the same polite words whatever went wrong
+    st.warning(say("receipt.invalid", lang), icon="📦")
+elif link is None:  # missing, unknown, forged, revoked or rotated: the same polite words, nothing else
     if link_problem:
         st.warning(say("token.invalid", lang), icon="🔗")
     else:
@@ -71,3 +79,5 @@ if link is None:  # missing, unknown, forged, revoked or rotated: the same polit
     st.stop()
 else:  # a live link (st.stop() ends any other run; the else also keeps a bare `python` run harmless)
     restock_form.show_page(restock_form.Visit(sessions=sessions, link=link, token=token, lang=lang))
+    parcel_receipts.show_parcels(sessions, link.organization_id, lang)
+    handout_form.show_handouts(sessions, link.organization_id, lang)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from outreach.accounts.auth import STAFF
-from outreach.ui import restock_panels, state, triage
+from outreach.ui import followup, restock_panels, state, triage
 from outreach.ui.guards import require_role
 from outreach.ui.resources import get_sessions
 from outreach.ui.translations import use_reviewed_texts
@@ -21,7 +21,7 @@ user = require_role(*STAFF)
 use_reviewed_texts()  # the posters made here read the reviewed texts
 actor = user["username"]
 sessions = get_sessions()
-SECTIONS = {"queue": "Queue", "phone": "Phone request", "links": "Restock links"}
+SECTIONS = {"queue": "Queue", "phone": "Phone request", "links": "Restock links", "short": "Short parcels"}
 
 st.title("Restock requests")
 show_flash()
@@ -30,5 +30,8 @@ if section == "phone":
     restock_panels.show_phone_request(sessions, actor=actor)
 elif section == "links":
     restock_panels.show_links(sessions, actor=actor)
+elif section == "short":
+    followup.show_short_parcels(sessions, actor=actor)
 else:
+    followup.short_count_note()
     triage.show_queue(sessions, actor=actor, is_admin=user["role"] == "admin")

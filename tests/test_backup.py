@@ -30,6 +30,7 @@ from outreach.models import (
     RestockToken,
     RoleMapping,
     SenderLease,
+    Shipment,
     StockBalance,
     StockMovement,
     StockUnit,
@@ -146,6 +147,46 @@ def _fill_the_tables_the_demo_leaves_empty(sessions: SessionFactory) -> None:
                 SenderLease(name="mail-sender", holder="host:1:1", expires_at=signed_in.created_at),
             ]
         )
+    _field_rows(sessions)
+
+
+def _field_rows(sessions: SessionFactory) -> None:
+    """Receipts (one short), a handout report, a follow-up call and the receipt key (outreach.field)."""
+    from outreach.field import followup, handouts, receipts
+
+    with sessions() as session:
+        delivered = session.execute(
+            select(Shipment.id, Shipment.organization_id)
+            .where(Shipment.status == "delivered")
+            .order_by(Shipment.id)
+        ).all()[:2]
+    receipts.receipt_code(sessions, delivered[0][0])
+    for index, (shipment_id, organization_id) in enumerate(delivered):
+        parcel = receipts.parcels(sessions, shipment_id=shipment_id)[0]
+        receipts.confirm_receipt(
+            sessions,
+            shipment_id=shipment_id,
+            organization_id=organization_id,
+            channel="slip",
+            language="ar",
+            confirmed_by="إمام",
+            received_packs={parcel.lines[0].unit_id: "0"} if index else None,
+            actor="receipt-code",
+        )
+    organization_id = delivered[0][1]
+    item = next(iter(handouts.item_states(sessions, organization_id)))
+    checked = handouts.check_report(sessions, organization_id=organization_id, typed={item: ("1", "1")})
+    handouts.report_handouts(
+        sessions,
+        organization_id=organization_id,
+        report=checked,
+        submission_key="k",
+        language="ht",
+        actor="x",
+    )
+    followup.record_call(
+        sessions, organization_id=organization_id, reason="not_confirmed", note="ok", actor="cora"
+    )
 
 
 def _ledger_sums(sessions: SessionFactory) -> tuple[dict, dict]:

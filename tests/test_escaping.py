@@ -493,6 +493,13 @@ ALLOWED = {
     ("outreach/ui/widgets.py", "message"): "the flash message run_write stored (checked at its callers)",
     ("outreach/ui/restock_panels.py", "success"): "passes on its callers' text (checked there)",
     ("outreach/ui/users.py", "role"): "picked from the ROLES constant",
+    ("outreach/ui/followup.py", "count"): "a whole number of receipts",
+    (
+        "outreach/ui/run_outs.py",
+        "sentence(row)",
+    ): "escapes the organization's name; the rest is catalog names",
+    ("outreach/ui/followup.py", "settings().confirm_after_days"): "a whole number from the settings",
+    ("outreach/ui/followup.py", "followup.REPORT_AFTER_DAYS"): "a whole-number constant",
     ("outreach/ui/users.py", "action"): "picked from the ACTIONS constant",
     (
         "outreach/ui/users.py",

@@ -5,6 +5,7 @@ or "70,064"), names instead of codes, empty cells where nothing is known."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import uuid
@@ -19,6 +20,8 @@ from outreach.columns import DECIMAL, NUMBER, WHOLE
 from outreach.coverage import inputs as coverage_data
 from outreach.coverage import planning, progress
 from outreach.coverage import view as coverage_view
+from outreach.db import utcnow
+from outreach.field import followup, report
 from outreach.organizations.fields import CONTACT_FIELDS, TEMPLATE_COLUMNS
 from outreach.restock import fulfilment, triage
 from outreach.restock import links as restock_links
@@ -158,6 +161,13 @@ def build(key: str, sessions, ref) -> pd.DataFrame:
             progress.pivot(progress.language_borough(sessions), "delivered")
         ),
         "audit": lambda: exports.shape(audit.history(sessions, limit=5_000), exports.AUDIT),
+        "campaign_report": lambda: exports.shape(report.campaign_report(sessions), exports.CAMPAIGN_REPORT),
+        "silent": lambda: exports.shape(
+            followup.silent_organizations(
+                sessions, include_contacts=True, now=utcnow() + dt.timedelta(days=60)
+            ),
+            exports.SILENT,
+        ),
     }
     return builders[key]()
 

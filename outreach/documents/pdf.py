@@ -267,7 +267,30 @@ def packing_slip(shipment: ShipmentDetails) -> bytes:
         received.append((i18n.t("slip.received_by", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
         dates.append((i18n.t("slip.date", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
     _signature_line(pdf, received, dates)
+    _receipt_code(pdf, shipment)
     return bytes(pdf.output())
+
+
+RECEIPT_QR = 34.0  # mm
+
+
+def _receipt_code(pdf: FPDF, shipment: ShipmentDetails) -> None:
+    """The parcel's own QR code ("we received it", outreach.field.receipts), with what to do beside it."""
+    if not shipment.receipt_url:
+        return
+    if pdf.will_page_break(RECEIPT_QR + 8):
+        pdf.add_page()
+    top = pdf.get_y() + 6
+    pdf.image(io.BytesIO(qr_png(shipment.receipt_url)), x=pdf.l_margin, y=top, w=RECEIPT_QR, h=RECEIPT_QR)
+    lang = shipment.preferred_language
+    width = pdf.w - pdf.r_margin - pdf.l_margin - RECEIPT_QR - 6
+    pdf.set_y(top + 4)
+    for index, code in enumerate(dict.fromkeys((lang, REFERENCE_LANGUAGE))):
+        pdf.set_x(pdf.l_margin + RECEIPT_QR + 6)
+        _paragraph(
+            pdf, i18n.t("receipt.slip_scan", code), lang=code, size=8.5 if index else 10.5, width=width
+        )
+    pdf.set_y(max(pdf.get_y(), top + RECEIPT_QR) + 2)
 
 
 def _signature_line(pdf: FPDF, labels: Sequence[tuple[str, str]], dates: Sequence[tuple[str, str]]) -> None:

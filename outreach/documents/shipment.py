@@ -17,6 +17,7 @@ from outreach import i18n
 from outreach.catalog import LANGUAGE_CODES, MATERIAL_CODES, material_of
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import NotFound
+from outreach.field import receipts
 from outreach.inventory.reads import ITEM_COLUMNS
 from outreach.models import Edition, Location, Organization, RestockRequest, Shipment, ShipmentLine, StockUnit
 
@@ -56,6 +57,7 @@ class ShipmentDetails:
     request_reference: str | None
     packing_note: str | None
     lines: tuple[DocumentLine, ...]
+    receipt_url: str | None = None  # the packing slip's "we received it" code (outreach.field.receipts)
 
     @property
     def total_units(self) -> int:
@@ -129,6 +131,7 @@ def shipment_details(sessions: SessionFactory, shipment_id: int) -> ShipmentDeta
         request_reference=_text(row["reference"]),
         packing_note=_text(row["note"]),
         lines=tuple(document_lines),
+        receipt_url=None if row["status"] == "cancelled" else receipts.receipt_url(sessions, int(row["id"])),
     )
 
 

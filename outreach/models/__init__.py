@@ -7,6 +7,7 @@ negative balance (CHECK constraints on `stock_balances`).
 
 from outreach.models.base import NAMING, Base
 from outreach.models.data_versions import DataVersion
+from outreach.models.field import FollowUpCall, HandoutReport, Receipt, ReceiptKey, ReceiptLine
 from outreach.models.messages import (
     MESSAGE_STATUSES,
     NOTIFY_MODES,
@@ -28,7 +29,9 @@ __all__ = [
     "Base",
     "DataVersion",
     "Edition",
+    "FollowUpCall",
     "GeocodeCacheEntry",
+    "HandoutReport",
     "Location",
     "MESSAGE_STATUSES",
     "MailOptOut",
@@ -39,6 +42,9 @@ __all__ = [
     "Organization",
     "OrganizationLanguage",
     "REQUEST_STATUSES",
+    "Receipt",
+    "ReceiptKey",
+    "ReceiptLine",
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",

@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/shipments.py", "Shipments", ":material/local_shipping:", STAFF, "Stock"),
     PageSpec("pages/restock_requests.py", "Restock requests", ":material/inbox:", STAFF, "Stock", "requests"),
     PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
+    PageSpec("pages/followup.py", "Follow-up", ":material/phone_in_talk:", SIGNED_IN, "Organizations"),
     PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
     PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),
     PageSpec("pages/messages.py", "Messages", ":material/mail:", STAFF, "Admin"),

@@ -1,0 +1,181 @@
+"""Silent organizations: who to call. A parcel delivered but not confirmed after KYR_CONFIRM_AFTER_DAYS (7);
+a parcel confirmed but nothing reported for REPORT_AFTER_DAYS (30). Coordinators see the contact and phone and
+note their calls (audited); organizers see counts only, never a contact (`silent_counts`).
+
+`silent_lists` is pure (frames in, frame out) so its rules are tested with Hypothesis; `silent_organizations`
+reads the frames and adds names, contacts (on request) and the last call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from outreach import audit
+from outreach.config import settings
+from outreach.db import SessionFactory, read_frame, utcnow
+from outreach.errors import InvalidInput, NotFound
+from outreach.models import FollowUpCall, HandoutReport, Organization, Receipt, Shipment
+from outreach.text import clean_text
+
+REASONS = {
+    "not_confirmed": "Delivered, receipt not confirmed",
+    "not_reporting": "Confirmed, no handouts reported",
+}
+REPORT_AFTER_DAYS = 30
+MAX_NOTE_CHARS = 2_000
+LIST_COLUMNS = ["organization_id", "reason", "since", "days", "parcels"]
+
+
+def silent_lists(
+    delivered: pd.DataFrame,
+    confirmed: pd.DataFrame,
+    reported: pd.DataFrame,
+    *,
+    now: dt.datetime,
+    confirm_after_days: int,
+    report_after_days: int = REPORT_AFTER_DAYS,
+) -> pd.DataFrame:
+    """Who is silent, and since when. Pure pandas.
+
+    delivered: shipment_id, organization_id, delivered_at (delivered shipments);
+    confirmed: shipment_id, organization_id, confirmed_at (receipts);
+    reported: organization_id, reported_at (handout reports).
+
+    Rows (LIST_COLUMNS), longest silence first:
+    - not_confirmed: an organization with a parcel delivered at least `confirm_after_days` ago and no receipt
+      for it; `since` is the oldest such delivery, `parcels` how many;
+    - not_reporting: an organization that confirmed a parcel, whose newest confirmation or report is at least
+      `report_after_days` old; `since` is that newest sign of life, `parcels` its confirmed parcels.
+    """
+    rows: list[pd.DataFrame] = []
+    unconfirmed = delivered[~delivered["shipment_id"].isin(confirmed["shipment_id"])]
+    overdue = unconfirmed[
+        pd.to_datetime(unconfirmed["delivered_at"]) <= now - dt.timedelta(days=confirm_after_days)
+    ]
+    if not overdue.empty:
+        grouped = overdue.groupby("organization_id").agg(
+            since=("delivered_at", "min"), parcels=("shipment_id", "count")
+        )
+        rows.append(grouped.reset_index().assign(reason="not_confirmed"))
+    if not confirmed.empty:
+        last_confirmed = confirmed.groupby("organization_id")["confirmed_at"].max()
+        parcels = confirmed.groupby("organization_id")["shipment_id"].count()
+        last_report = (
+            reported.groupby("organization_id")["reported_at"].max()
+            if not reported.empty
+            else pd.Series(dtype="datetime64[ns]")
+        )
+        alive = pd.concat(
+            [pd.to_datetime(last_confirmed), pd.to_datetime(last_report).reindex(last_confirmed.index)],
+            axis=1,
+        ).max(axis=1)
+        quiet = alive[alive <= now - dt.timedelta(days=report_after_days)]
+        if not quiet.empty:
+            frame = pd.DataFrame(
+                {
+                    "organization_id": quiet.index,
+                    "since": quiet.values,
+                    "parcels": parcels[quiet.index].values,
+                }
+            )
+            rows.append(frame.assign(reason="not_reporting"))
+    if not rows:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in LIST_COLUMNS})
+    found = pd.concat(rows, ignore_index=True)
+    found["since"] = pd.to_datetime(found["since"])
+    found["days"] = (pd.Timestamp(now) - found["since"]).dt.days.astype("int64")
+    found["organization_id"] = found["organization_id"].astype("int64")
+    found["parcels"] = found["parcels"].astype("int64")
+    return found.sort_values(["days", "organization_id"], ascending=[False, True])[LIST_COLUMNS].reset_index(
+        drop=True
+    )
+
+
+def _inputs(sessions: SessionFactory) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    delivered = read_frame(
+        sessions,
+        select(Shipment.id.label("shipment_id"), Shipment.organization_id, Shipment.delivered_at).where(
+            Shipment.status == "delivered"
+        ),
+    )
+    confirmed = read_frame(
+        sessions, select(Receipt.shipment_id, Receipt.organization_id, Receipt.confirmed_at)
+    )
+    reported = read_frame(
+        sessions,
+        select(
+            HandoutReport.organization_id, func.max(HandoutReport.reported_at).label("reported_at")
+        ).group_by(HandoutReport.organization_id),
+    )
+    return delivered, confirmed, reported
+
+
+def current_lists(sessions: SessionFactory, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    delivered, confirmed, reported = _inputs(sessions)
+    return silent_lists(
+        delivered,
+        confirmed,
+        reported,
+        now=now or utcnow(),
+        confirm_after_days=settings().confirm_after_days,
+    )
+
+
+def silent_counts(sessions: SessionFactory, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Organizations on each list (what organizers see: numbers, no names, no contacts)."""
+    lists = current_lists(sessions, now=now)
+    return {reason: int((lists["reason"] == reason).sum()) for reason in REASONS}
+
+
+def silent_organizations(
+    sessions: SessionFactory, *, include_contacts: bool, now: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The follow-up list: organization_id, name, borough, community_district, reason, since, days, parcels,
+    last_called_at, last_call_note, and with `include_contacts` (coordinators only) contact_name and
+    contact_phone."""
+    lists = current_lists(sessions, now=now)
+    columns = [Organization.id.label("organization_id"), Organization.name, Organization.borough]
+    columns.append(Organization.community_district)
+    if include_contacts:
+        columns += [Organization.contact_name, Organization.contact_phone]
+    ids = [int(i) for i in lists["organization_id"].unique()]
+    directory = read_frame(sessions, select(*columns).where(Organization.id.in_(ids)))
+    calls = read_frame(
+        sessions,
+        select(
+            FollowUpCall.organization_id,
+            FollowUpCall.reason,
+            FollowUpCall.called_at.label("last_called_at"),
+            FollowUpCall.note.label("last_call_note"),
+        )
+        .where(FollowUpCall.organization_id.in_(ids))
+        .order_by(FollowUpCall.called_at, FollowUpCall.id),
+    ).drop_duplicates(["organization_id", "reason"], keep="last")
+    frame = lists.merge(directory, on="organization_id", how="left").merge(
+        calls, on=["organization_id", "reason"], how="left"
+    )
+    frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
+    return frame
+
+
+def record_call(
+    sessions: SessionFactory, *, organization_id: int, reason: str, note: str | None, actor: str
+) -> int:
+    """A coordinator called a silent organization: keep who, when, why it was on the list, and a note."""
+    if reason not in REASONS:
+        raise InvalidInput(f"Reason {reason!r} is not one of {', '.join(REASONS)}. Pick a row of the list.")
+    text = clean_text(note, field="The call note", max_length=MAX_NOTE_CHARS) or None
+    with sessions.begin() as session:
+        if session.get(Organization, organization_id) is None:
+            raise NotFound(f"Organization #{organization_id} does not exist. Reload the list.")
+        return audit.add_and_record(
+            session,
+            FollowUpCall(organization_id=organization_id, reason=reason, note=text, called_by=actor),
+            actor=actor,
+            entity="follow_up_call",
+            action="record_call",
+            after={"organization_id": organization_id, "reason": reason, "note": text},
+        )
