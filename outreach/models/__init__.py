@@ -6,6 +6,16 @@ negative balance (CHECK constraints on `stock_balances`).
 """
 
 from outreach.models.base import NAMING, Base
+from outreach.models.delivery import (
+    NOT_DELIVERED_REASONS,
+    RUN_STATUSES,
+    ClosedDate,
+    DeliveryDriver,
+    DeliveryHours,
+    DeliveryRun,
+    DeliverySchedule,
+    DeliveryStop,
+)
 from outreach.models.organizations import GeocodeCacheEntry, Organization, OrganizationLanguage
 from outreach.models.people import AUDIT_APPEND_ONLY_DDL, AuditEntry, RoleMapping, User, UserSession
 from outreach.models.restock import REQUEST_STATUSES, RestockRequest, RestockRequestLine, RestockToken
@@ -16,13 +26,21 @@ __all__ = [
     "AUDIT_APPEND_ONLY_DDL",
     "AuditEntry",
     "Base",
+    "ClosedDate",
+    "DeliveryDriver",
+    "DeliveryHours",
+    "DeliveryRun",
+    "DeliverySchedule",
+    "DeliveryStop",
     "Edition",
     "GeocodeCacheEntry",
     "Location",
     "NAMING",
+    "NOT_DELIVERED_REASONS",
     "Organization",
     "OrganizationLanguage",
     "REQUEST_STATUSES",
+    "RUN_STATUSES",
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",
