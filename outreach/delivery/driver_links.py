@@ -88,6 +88,7 @@ class DriverStop:
     contact: str | None
     phone: str | None
     window: str
+    language: str  # the organization's preferred language (the run sheet's note)
     lines: tuple[tuple[str, str, int], ...]  # (material, language, packs)
     outcome: str | None
     outcome_reason: str | None

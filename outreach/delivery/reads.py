@@ -99,6 +99,7 @@ def stop_details(session: Session, run: DeliveryRun, *, driver_id: int | None = 
                 contact=org.contact_name,
                 phone=org.contact_phone,
                 window=windows.format_intervals(schedules[org.id].on(run.run_date)),
+                language=org.preferred_language,
                 lines=_lines(shipment),
                 outcome=stop.outcome,
                 outcome_reason=stop.outcome_reason,
