@@ -12,7 +12,7 @@ import streamlit as st
 from outreach import i18n
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
-from outreach.ui import restock_form, state
+from outreach.ui import delivery_windows, restock_form, state
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
 
@@ -64,3 +64,4 @@ if link is None:  # missing, unknown, forged, revoked or rotated: the same polit
     st.stop()
 else:  # a live link (st.stop() ends any other run; the else also keeps a bare `python` run harmless)
     restock_form.show_page(restock_form.Visit(sessions=sessions, link=link, token=token, lang=lang))
+    delivery_windows.leader_hours(link, token, lang)

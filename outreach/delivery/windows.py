@@ -316,3 +316,13 @@ def remove_closed_date(sessions: SessionFactory, *, organization_id: int, day: d
 
 def _plain(week: Week | None) -> dict[str, str] | None:
     return None if week is None else {str(day): format_intervals(week.get(day, [])) for day in range(7)}
+
+
+def set_week_by_link(sessions: SessionFactory, *, token: str, days: dict[int, str]) -> Week:
+    """The leader's correction through the organization's restock link (checked live first)."""
+    from outreach.restock import links as restock_links  # restock never imports delivery
+
+    link = restock_links.resolve(sessions, token)
+    return set_week(
+        sessions, organization_id=link.organization_id, days=days, actor=f"restock link #{link.token_id}"
+    )
