@@ -22,7 +22,7 @@ if state.DRIVER_LANG not in st.session_state:
     st.session_state[state.DRIVER_LANG] = i18n.normalize(st.query_params.get("lang"))
 choices = i18n.language_choices()
 lang = st.selectbox(
-    "🌐 " + i18n.t("language.label", st.session_state[state.DRIVER_LANG]),
+    i18n.t("language.label", st.session_state[state.DRIVER_LANG]),
     list(choices),
     format_func=choices.__getitem__,
     key=state.DRIVER_LANG,
@@ -32,7 +32,7 @@ st.title(say("delivery.driver.title", lang))
 try:
     route = driver_links.route(sessions, token)
 except NotFound:  # missing, unknown, forged or expired: the same words, nothing else
-    st.warning(say("delivery.driver.invalid", lang), icon="🔗")
+    st.warning(say("delivery.driver.invalid", lang), icon=":material/link_off:")
     st.stop()
 else:
     driver_ui.show_route(sessions, token, route, lang)

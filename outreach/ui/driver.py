@@ -39,7 +39,7 @@ def phone_layout(lang: str) -> None:
 def show_route(sessions: SessionFactory, token: str, route: DriverRoute, lang: str) -> None:
     flash = st.session_state.pop(state.DRIVER_FLASH, None)
     if flash:
-        st.success(escape_markdown(flash), icon="✅")
+        st.success(escape_markdown(flash), icon=":material/check_circle:")
     done = sum(1 for stop in route.stops if stop.outcome)
     st.caption(
         escape_markdown(
@@ -48,7 +48,7 @@ def show_route(sessions: SessionFactory, token: str, route: DriverRoute, lang: s
         + f" · {route.run_date:%Y-%m-%d}"
     )
     if route.stops and done == len(route.stops):
-        st.success(say("delivery.driver.all_done", lang), icon="🎉")
+        st.success(say("delivery.driver.all_done", lang), icon=":material/celebration:")
     for stop in route.stops:
         _stop(sessions, token, stop, lang)
 
@@ -65,15 +65,17 @@ def _stop(sessions: SessionFactory, token: str, stop: DriverStop, lang: str) -> 
         st.caption(escape_markdown(window))
         for material, language, packs in stop.lines:
             st.markdown("- " + escape_markdown(
-                i18n.t("delivery.driver.packs", lang, item=i18n.item_label(material, language, lang), packs=packs)
+                i18n.t("delivery.driver.packs", lang, item=_isolated(i18n.item_label(material, language, lang)), packs=packs)
             ))  # fmt: skip
         left, right = st.columns(2)
-        left.link_button(i18n.t("delivery.driver.maps", lang), stop.maps_url, icon="🗺️", width="stretch")
+        left.link_button(
+            i18n.t("delivery.driver.maps", lang), stop.maps_url, icon=":material/map:", width="stretch"
+        )
         if stop.phone:
             who = stop.contact or stop.phone
             right.link_button(
                 i18n.t("delivery.driver.call", lang, name=who), "tel:" + quote(stop.phone.replace(" ", "")),
-                icon="📞", width="stretch",
+                icon=":material/call:", width="stretch",
             )  # fmt: skip
         if stop.outcome == "delivered":
             st.success(say("delivery.driver.done_delivered", lang))
@@ -84,10 +86,15 @@ def _stop(sessions: SessionFactory, token: str, stop: DriverStop, lang: str) -> 
             _actions(sessions, token, stop, lang)
 
 
+def _isolated(text: str) -> str:
+    """Keep a label in its own direction inside a sentence (an Arabic name in an English line, and back)."""
+    return f"\u2068{text}\u2069"
+
+
 def _actions(sessions: SessionFactory, token: str, stop: DriverStop, lang: str) -> None:
     if st.button(
         i18n.t("delivery.driver.delivered", lang), type="primary", width="stretch",
-        key=f"{state.DRIVER_DELIVERED}_{stop.stop_id}", icon="✅",
+        key=f"{state.DRIVER_DELIVERED}_{stop.stop_id}", icon=":material/check_circle:",
     ):  # fmt: skip
         _tap(lambda: driver_links.mark_delivered(sessions, token=token, stop_id=stop.stop_id), lang, stop)
     with st.expander(say("delivery.driver.not_delivered", lang)):

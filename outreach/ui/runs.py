@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from outreach.catalog import SHIPMENT_STATUS_LABELS
-from outreach.columns import NUMBER, WHOLE
+from outreach.columns import FLAG, NUMBER, WHOLE
 from outreach.delivery import driver_links, runs, sheets
 from outreach.ui import state
 from outreach.ui.pickers import depot_labels, pick
@@ -28,7 +28,7 @@ RUN_COLUMNS = {
     "run_date": Column("Date"),
     "depot": Column("Depot"),
     "status": Column("Status", RUN_STATUS),
-    "locked": Column("Order locked"),
+    "locked": Column("Order locked", FLAG),
     "stops": Column("Stops", WHOLE),
 }
 STOP_COLUMNS = {
@@ -122,7 +122,7 @@ def drivers_section(summary: dict, *, actor: str) -> None:
                 lambda: runs.add_driver(
                     get_sessions(), run_id=run_id, name=name, phone=phone, capacity=capacity, actor=actor
                 ),
-                success="Driver added.",
+                success=f"Driver {escape_markdown(name.strip())} added.",
             )
 
 
@@ -158,6 +158,7 @@ def stops_section(summary: dict, stops: pd.DataFrame, *, actor: str) -> None:
     editable = summary["status"] in runs.OPEN and not summary["locked"]
     if editable and st.button("Plan the run", type="primary", key=state.RUN_PLAN, icon=":material/route:"):
         run_write(lambda: runs.plan(get_sessions(), run_id=run_id, actor=actor), success=_planned)
+    _counts(stops)
     show_table(stops, STOP_COLUMNS)
     left_out = stops[stops["position"].isna()]
     if summary["status"] != "draft" and not left_out.empty:
@@ -166,6 +167,20 @@ def stops_section(summary: dict, stops: pd.DataFrame, *, actor: str) -> None:
         )
     if summary["status"] == "planned":
         _reorder(summary, stops, editable, actor=actor)
+
+
+def _counts(stops: pd.DataFrame) -> None:
+    """What happened so far, in words a coordinator reads at a glance (the table below has the detail)."""
+    planned = int(stops["position"].notna().sum())
+    figures = {
+        "On the run": len(stops),
+        "Planned": planned,
+        "Delivered": int((stops["outcome"] == "delivered").sum()),
+        "Not delivered": int((stops["outcome"] == "not_delivered").sum()),
+        "Packs": int(stops["packs"].sum()),
+    }
+    for column, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+        column.metric(label, f"{value:,}")
 
 
 def _planned(plan: object) -> str:
