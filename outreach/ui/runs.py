@@ -86,7 +86,7 @@ def choose_run(frame: pd.DataFrame) -> int | None:
         return None
     show_table(frame, RUN_COLUMNS, height=min(38 * (len(frame) + 1), 250))
     labels = {
-        int(row.id): f"Run #{row.id} · {row.run_date} · {row.depot} · {RUN_STATUS[row.status]}"
+        int(row.id): f"Run #{row.id} · {row.run_date} · {row.depot}"  # the status is in the header below
         for row in frame.itertuples()
     }
     if st.session_state.get(state.RUN_CHOSEN) not in labels:

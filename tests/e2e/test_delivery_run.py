@@ -119,6 +119,7 @@ def test_coordinator_plans_two_drivers_and_prints_run_sheets(open_page, run, e2e
     wait_until_idle(page)
     planned = page.get_by_test_id("stMetric").filter(has_text="Planned").get_by_test_id("stMetricValue")
     assert int(planned.inner_text()) == len(run["shipments"])
+    page.get_by_role("heading", name="Stops").scroll_into_view_if_needed()
     screenshot(page, "runs")
     names = set()
     for driver in ("Rosa", "Sam"):
@@ -224,6 +225,8 @@ def test_the_coordinator_sees_exactly_that(browser, server, signed_in, run, e2e_
         page.goto(f"{server}/runs")
         page.get_by_role("heading", name="Delivery runs", level=1).wait_for()
         _coordinator_sees(page)
+        page.get_by_role("heading", name="Stops").scroll_into_view_if_needed()
+        screenshot(page, "runs-after-delivery")
     _ledger_and_coverage(run, e2e_sessions)
 
 
