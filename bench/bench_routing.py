@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--stops", type=int, default=300)
     parser.add_argument("--drivers", type=int, default=6)
-    parser.add_argument("--seconds", type=float, default=8.0, help="the solver's search limit")
+    parser.add_argument("--seconds", type=float, default=7.0, help="the search budget")
     parser.add_argument("--speed", type=float, default=25.0)
     parser.add_argument("--service", type=int, default=4)
     args = parser.parse_args()
@@ -72,7 +72,7 @@ def main() -> None:
         capacity = -(-sum(s.packs for s in stops) * 11 // 10 // args.drivers)  # 10% spare room overall
         drivers = [routing.Driver(i, capacity) for i in range(args.drivers)]
         naive = naive_km(depot, stops, drivers)
-        for limit in (1.0, args.seconds):
+        for limit in (3.0, args.seconds):
             start = time.perf_counter()
             plan = routing.plan_run(
                 depot, stops, drivers, speed_kmh=args.speed, service_minutes=args.service, seconds=limit

@@ -16,12 +16,14 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 EARTH_KM = 6371.0088
 ROAD_FACTOR = 1.3  # streets are longer than the straight line between two points
-DROP_PENALTY = 10_000_000  # a stop left out costs more than any detour
+DROP_PENALTY = 10_000_000
+FIRST = routing_enums_pb2.FirstSolutionStrategy  # a stop left out costs more than any detour
 
 REASON_CLOSED = "closed that day"
 REASON_TOO_BIG = "bigger than any driver's capacity"
 REASON_NO_ROOM = "over capacity: the drivers' vehicles are full"
-REASON_NO_TIME = "no time left in its window that day"
+REASON_NO_TIME = "no room in its window that day (within the planning time)"
+REASON_SEARCH = "no plan found in the time allowed: plan again (or check the windows)"
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,15 @@ def plan_run(
             candidates.append(Stop(stop.id, stop.latitude, stop.longitude, stop.packs, tuple(sorted(usable))))
     if not candidates or not drivers:
         return plan
-    _solve(plan, depot, candidates, drivers, speed_kmh, service_minutes, seconds)
+    # Cheapest insertion gives the fullest plans but may not finish its first plan on a large run with many
+    # split windows (a Friday); then the rest of the budget goes to the quick cheapest-arc start.
+    strategies = (FIRST.LOCAL_CHEAPEST_INSERTION, FIRST.PATH_CHEAPEST_ARC)
+    for strategy, share in zip(strategies, (0.7, 0.3), strict=True):
+        plan.unplanned = {k: v for k, v in plan.unplanned.items() if k not in {c.id for c in candidates}}
+        plan.routes = {driver.id: [] for driver in drivers}
+        budget = seconds * share if len(candidates) > 60 else seconds
+        if _solve(plan, depot, candidates, drivers, speed_kmh, service_minutes, budget, strategy):
+            break
     return plan
 
 
@@ -119,7 +129,9 @@ def _solve(
     speed_kmh: float,
     service_minutes: int,
     seconds: float,
-) -> None:
+    strategy: int,
+) -> bool:
+    """One search; False when it found no plan at all (every stop is then marked REASON_SEARCH)."""
     points = [(depot.latitude, depot.longitude), *((s.latitude, s.longitude) for s in stops)]
     size = len(points)
     travel = [[travel_minutes(haversine_km(a, b), speed_kmh) for b in points] for a in points]
@@ -127,15 +139,10 @@ def _solve(
     manager = pywrapcp.RoutingIndexManager(size, len(drivers), 0)
     routing = pywrapcp.RoutingModel(manager)
 
-    def distance(i: int, j: int) -> int:
-        return metres[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def time(i: int, j: int) -> int:
-        a = manager.IndexToNode(i)
-        return travel[a][manager.IndexToNode(j)] + (service_minutes if a else 0)
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(distance))
-    time_index = routing.RegisterTransitCallback(time)
+    # Matrices and vectors live in the solver (C++): no Python call per arc, which keeps 300 stops fast.
+    timing = [[travel[a][b] + (service_minutes if a else 0) for b in range(size)] for a in range(size)]
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(metres))
+    time_index = routing.RegisterTransitMatrix(timing)
     routing.AddDimension(time_index, 24 * 60, 24 * 60, False, "time")
     clock = routing.GetDimensionOrDie("time")
     for node, stop in enumerate(stops, start=1):
@@ -150,11 +157,11 @@ def _solve(
         clock.CumulVar(routing.Start(vehicle)).SetRange(depot.starts_at, depot.ends_at)
         clock.CumulVar(routing.End(vehicle)).SetRange(depot.starts_at, depot.ends_at)
     packs = [0, *(s.packs for s in stops)]
-    load_index = routing.RegisterUnaryTransitCallback(lambda i: packs[manager.IndexToNode(i)])
+    load_index = routing.RegisterUnaryTransitVector(packs)
     routing.AddDimensionWithVehicleCapacity(load_index, 0, [d.capacity for d in drivers], True, "packs")
 
     parameters = pywrapcp.DefaultRoutingSearchParameters()
-    parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    parameters.first_solution_strategy = strategy
     parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     parameters.time_limit.FromMilliseconds(int(seconds * 1000))
     solution = routing.SolveWithParameters(parameters)
@@ -171,8 +178,13 @@ def _solve(
                 index = solution.Value(routing.NextVar(index))
     room = sum(d.capacity for d in drivers)
     for stop in stops:
-        if stop.id not in visited:
+        if stop.id in visited:
+            continue
+        if not visited:  # the search stopped before its first plan: say so rather than blame the windows
+            plan.unplanned[stop.id] = REASON_SEARCH
+        else:
             plan.unplanned[stop.id] = REASON_NO_ROOM if sum(s.packs for s in stops) > room else REASON_NO_TIME
+    return bool(visited)
 
 
 def timed_route(
