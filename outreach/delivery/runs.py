@@ -33,7 +33,7 @@ BOROUGH_POINTS = {
     "Queens": (40.7282, -73.7949),
     "Staten Island": (40.5795, -74.1502),
 }
-MAX_SECONDS = 8.0  # the search budget for the largest runs (bench: 300 stops, 6 drivers plan in under 10 s)
+MAX_SECONDS = 7.0  # the search budget for the largest runs (bench: 300 stops, 6 drivers plan in under 10 s)
 OPEN = ("draft", "planned")
 
 

@@ -22,7 +22,7 @@ from outreach import inventory
 from outreach.catalog import material_of
 from outreach.models import Shipment, StockMovement
 from outreach.shipments import totals
-from tests.e2e.conftest import DOCS, download, open_tab, screenshot, wait_until_idle
+from tests.e2e.conftest import DESKTOP, DOCS, download, open_tab, screenshot, wait_until_idle
 
 PHONE_812 = {
     "viewport": {"width": 375, "height": 812},
@@ -72,6 +72,11 @@ def run(e2e_sessions) -> dict:
     return {"depot": depot, "shipments": [s.id for s in shipments], "packs": packs, "day": day}
 
 
+def _scroll_to_stops(page) -> None:
+    """The Stops heading at the top of the window, for the screenshot."""
+    page.get_by_role("heading", name="Stops").evaluate("element => element.scrollIntoView({block: 'start'})")
+
+
 def _fill(page, label: str, value: str) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(value)
@@ -119,7 +124,7 @@ def test_coordinator_plans_two_drivers_and_prints_run_sheets(open_page, run, e2e
     wait_until_idle(page)
     planned = page.get_by_test_id("stMetric").filter(has_text="Planned").get_by_test_id("stMetricValue")
     assert int(planned.inner_text()) == len(run["shipments"])
-    page.get_by_role("heading", name="Stops").scroll_into_view_if_needed()
+    _scroll_to_stops(page)
     screenshot(page, "runs")
     names = set()
     for driver in ("Rosa", "Sam"):
@@ -131,21 +136,8 @@ def test_coordinator_plans_two_drivers_and_prints_run_sheets(open_page, run, e2e
                 ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
             ).stdout
             if driver == "Rosa":
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-png",
-                        "-r",
-                        "70",
-                        "-f",
-                        "1",
-                        "-l",
-                        "1",
-                        str(path),
-                        str(DOCS / "run-sheet"),
-                    ],
-                    check=True,
-                )
+                page_one = ["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile"]
+                subprocess.run(["pdftoppm", *page_one, str(path), str(DOCS / "run-sheet")], check=True)
         assert f"Driver: {driver}" in text and "Run sheet" in text
         names |= set(re.findall(r"Shipment #(\d+)", text))
     assert names == {str(s) for s in run["shipments"]}, "every planned shipment is on exactly one sheet"
@@ -221,11 +213,11 @@ def _outcomes(sessions, run) -> tuple[list[int], list[int]]:
 
 def test_the_coordinator_sees_exactly_that(browser, server, signed_in, run, e2e_sessions) -> None:
     assert "closed" in run, "the driver's test did not finish"
-    with open_tab(browser, storage_state=signed_in["demo-coordinator"]) as page:
+    with open_tab(browser, **DESKTOP, storage_state=signed_in["demo-coordinator"]) as page:
         page.goto(f"{server}/runs")
         page.get_by_role("heading", name="Delivery runs", level=1).wait_for()
         _coordinator_sees(page)
-        page.get_by_role("heading", name="Stops").scroll_into_view_if_needed()
+        _scroll_to_stops(page)
         screenshot(page, "runs-after-delivery")
     _ledger_and_coverage(run, e2e_sessions)
 
