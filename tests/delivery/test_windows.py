@@ -78,6 +78,6 @@ def test_set_week_replaces_defaults_and_closed_dates_apply(sessions: SessionFact
     windows.reset_week(sessions, organization_id=org, actor=ACTOR)
     assert windows.schedule_of(sessions, org).week is None
     with sessions() as session:
-        actions = [a.action for a in session.query(AuditEntry).filter(AuditEntry.entity_id == org)]
+        actions = [a.action for a in session.query(AuditEntry).filter(AuditEntry.entity_id == str(org))]
     assert {"set_delivery_hours", "add_closed_date", "reset_delivery_hours"} <= set(actions)
     assert actions.count("add_closed_date") == 1
