@@ -104,7 +104,7 @@ def leader_hours(link: ResolvedLink, token: str, lang: str) -> None:
     st.divider()
     st.subheader(say("delivery.windows.title", lang))
     if st.session_state.pop(state.LEADER_HOURS_SAVED, False):
-        st.success(say("delivery.windows.saved", lang), icon="✅")
+        st.success(say("delivery.windows.saved", lang), icon=":material/check_circle:")
     schedule = windows.schedule_of(sessions, link.organization_id)
     st.caption(say("delivery.windows.intro", lang))
     if schedule.week is None:
@@ -121,7 +121,7 @@ def leader_hours(link: ResolvedLink, token: str, lang: str) -> None:
             try:
                 windows.set_week_by_link(sessions, token=token, days=days)
             except OutreachError as error:
-                st.error(escape_markdown(i18n.localize(error, lang)), icon="⚠️")
+                st.error(escape_markdown(i18n.localize(error, lang)), icon=":material/warning:")
                 return
             invalidate_reads()
             st.session_state[state.LEADER_HOURS_SAVED] = True

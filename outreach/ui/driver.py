@@ -122,7 +122,7 @@ def _tap(action: object, lang: str, stop: DriverStop) -> None:
     try:
         outcome = action()  # type: ignore[operator]
     except OutreachError as error:
-        st.error(escape_markdown(i18n.localize(error, lang)), icon="⚠️")
+        st.error(escape_markdown(i18n.localize(error, lang)), icon=":material/warning:")
         return
     invalidate_reads()  # the coordinators' run, shipments and coverage show it at once
     key = "delivery.driver.done_delivered" if outcome == "delivered" else "delivery.driver.not_delivered"

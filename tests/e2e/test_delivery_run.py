@@ -251,3 +251,33 @@ def _ledger_and_coverage(run, e2e_sessions) -> None:
     delivered = sum(units[i] for i in run["delivered"])
     assert after["delivered"] - before["delivered"] == delivered
     assert before["shipped"] - after["shipped"] == delivered + units[run["closed"][0]]
+
+
+def test_leader_corrects_delivery_hours_in_yiddish_on_a_phone(browser, server, e2e_sessions) -> None:
+    """The restock link's "when can we receive a delivery?" section, right to left, at 375 px."""
+    from outreach import i18n
+    from outreach.catalog import language_of
+    from outreach.delivery import windows
+    from tests.e2e.conftest import choose, fresh_link
+
+    organization, token = fresh_link(e2e_sessions, serving="yi")
+    with open_tab(browser, **PHONE_812) as phone:
+        phone.goto(f"{server}/restock?t={token}")
+        wait_until_idle(phone)
+        choose(phone, re.compile(r"🌐"), language_of("yi").native)
+        heading = phone.get_by_role("heading", name=i18n.t("delivery.windows.title", "yi"))
+        heading.wait_for()
+        friday = phone.get_by_label(i18n.t("delivery.day.4", "yi"), exact=True)
+        friday.fill("10:00-12:00")
+        friday.press("Tab")
+        phone.get_by_role("button", name=i18n.t("delivery.windows.save", "yi")).click()
+        expect(phone.get_by_text(i18n.t("delivery.windows.saved", "yi"))).to_be_visible()
+        wait_until_idle(phone)
+        phone.get_by_role("heading", name=i18n.t("delivery.windows.title", "yi")).evaluate(
+            "element => element.scrollIntoView({block: 'start'})"
+        )
+        screenshot(phone, "restock-hours-phone-yiddish")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 2, f"the page scrolls sideways at 375 px ({width} px)"
+    schedule = windows.schedule_of(e2e_sessions, organization.id)
+    assert schedule.on(dt.date(2026, 12, 11)) == [(600, 720)]  # a Friday: what the leader typed
