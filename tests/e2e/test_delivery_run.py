@@ -281,3 +281,29 @@ def test_leader_corrects_delivery_hours_in_yiddish_on_a_phone(browser, server, e
         assert width <= 375 + 2, f"the page scrolls sideways at 375 px ({width} px)"
     schedule = windows.schedule_of(e2e_sessions, organization.id)
     assert schedule.on(dt.date(2026, 12, 11)) == [(600, 720)]  # a Friday: what the leader typed
+
+
+def test_coordinator_sees_and_edits_an_organizations_delivery_windows(open_page, e2e_sessions) -> None:
+    from outreach.delivery import windows
+    from outreach.models import Organization
+
+    with e2e_sessions() as session:
+        mosque = session.scalars(
+            select(Organization).where(Organization.faith_tradition == "Muslim").order_by(Organization.id)
+        ).first()
+        assert mosque is not None
+        name, org_id, borough = mosque.name, mosque.id, mosque.borough
+    page = open_page("demo-coordinator", "Delivery runs")
+    page.get_by_role("radio", name="Delivery windows").or_(page.get_by_text("Delivery windows")).first.click()
+    wait_until_idle(page)
+    from tests.e2e.conftest import choose
+
+    choose(page, "Organization", f"{name} ({borough})", typed=name[:12])
+    expect(page.get_by_text("mosque defaults: closed Friday 12:00-14:30")).to_be_visible()
+    expect(page.get_by_label("Friday", exact=True)).to_have_value("09:00-12:00, 14:30-18:00")
+    page.get_by_label("Saturday", exact=True).fill("")
+    page.get_by_role("button", name="Save the hours").click()
+    expect(page.get_by_text("Delivery hours saved.")).to_be_visible()
+    wait_until_idle(page)
+    screenshot(page, "delivery-windows")
+    assert windows.schedule_of(e2e_sessions, org_id).on(dt.date(2026, 12, 12)) == []  # a Saturday: closed now
