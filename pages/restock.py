@@ -13,7 +13,7 @@ from outreach import i18n
 from outreach.documents.fonts import web_fonts_css
 from outreach.errors import NotFound
 from outreach.restock import links as restock_links
-from outreach.ui import handout_form, parcel_receipts, restock_form, state
+from outreach.ui import delivery_windows, handout_form, parcel_receipts, restock_form, state
 from outreach.ui.page_language import mark_page_language
 from outreach.ui.resources import get_sessions
 from outreach.ui.restock_form import say
@@ -81,3 +81,4 @@ else:  # a live link (st.stop() ends any other run; the else also keeps a bare `
     restock_form.show_page(restock_form.Visit(sessions=sessions, link=link, token=token, lang=lang))
     parcel_receipts.show_parcels(sessions, link.organization_id, lang)
     handout_form.show_handouts(sessions, link.organization_id, lang)
+    delivery_windows.leader_hours(link, token, lang)

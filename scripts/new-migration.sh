@@ -9,7 +9,8 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 export DATABASE_URL="sqlite:///$tmp/empty.db"
 .venv/bin/alembic -c migrations/alembic.ini upgrade head >/dev/null
-count="$(find migrations/versions -name '[0-9][0-9][0-9][0-9]_*.py' | wc -l)"
-rev_id="$(printf '%04d' $((count + 1)))"
+# the next number after the highest one (branches merged out of order leave gaps, so not the file count)
+last="$(find migrations/versions -name '[0-9][0-9][0-9][0-9]_*.py' -printf '%f\n' | cut -c1-4 | sort -n | tail -1)"
+rev_id="$(printf '%04d' $((10#${last:-0} + 1)))"
 .venv/bin/alembic -c migrations/alembic.ini revision --autogenerate -m "$message" --rev-id "$rev_id"
 .venv/bin/ruff format -q migrations/versions/"${rev_id}"_*.py

@@ -7,6 +7,16 @@ negative balance (CHECK constraints on `stock_balances`).
 
 from outreach.models.base import NAMING, Base
 from outreach.models.data_versions import DataVersion
+from outreach.models.delivery import (
+    NOT_DELIVERED_REASONS,
+    RUN_STATUSES,
+    ClosedDate,
+    DeliveryDriver,
+    DeliveryHours,
+    DeliveryRun,
+    DeliverySchedule,
+    DeliveryStop,
+)
 from outreach.models.field import FollowUpCall, HandoutReport, Receipt, ReceiptKey, ReceiptLine
 from outreach.models.messages import (
     MESSAGE_STATUSES,
@@ -28,6 +38,12 @@ __all__ = [
     "AuditEntry",
     "Base",
     "DataVersion",
+    "ClosedDate",
+    "DeliveryDriver",
+    "DeliveryHours",
+    "DeliveryRun",
+    "DeliverySchedule",
+    "DeliveryStop",
     "Edition",
     "FollowUpCall",
     "GeocodeCacheEntry",
@@ -39,12 +55,14 @@ __all__ = [
     "NotificationSetting",
     "OutboxMessage",
     "NAMING",
+    "NOT_DELIVERED_REASONS",
     "Organization",
     "OrganizationLanguage",
     "REQUEST_STATUSES",
     "Receipt",
     "ReceiptKey",
     "ReceiptLine",
+    "RUN_STATUSES",
     "RestockRequest",
     "RestockRequestLine",
     "RestockToken",

@@ -12,7 +12,8 @@ together or not at all:
 - ShipmentShipped: each line's packs shipped; the request is shipped, or partially shipped when fewer packs
   left than were approved;
 - ShipmentDelivered: the same packs, and the request is delivered;
-- ShipmentCancelled: the request is approved again, keeping its reservation, ready for a new shipment.
+- ShipmentCancelled: the request is approved again, keeping its reservation, ready for a new shipment;
+- ShipmentReturned (could not deliver): the request is approved again; its shipment is packed again.
 
 Restock imports shipments, never the other way round. Every place that runs shipment steps imports this
 module (see `outreach.shipments.events`); a step that runs where nobody did raises instead of skipping it.
@@ -124,6 +125,16 @@ def on_shipment_cancelled(session: Session, event: events.ShipmentCancelled) -> 
         request.status = "approved"
 
 
+def on_shipment_returned(session: Session, event: events.ShipmentReturned) -> None:
+    """Back at the depot, packed again: nothing has left for the request, which waits for the next run."""
+    request = _request_of(session, event.request_id)
+    if request is not None:
+        for line in request.lines:
+            line.packs_shipped = 0
+        request.status = "approved"
+
+
 events.subscribe(events.ShipmentShipped, on_shipment_shipped)
 events.subscribe(events.ShipmentDelivered, on_shipment_delivered)
 events.subscribe(events.ShipmentCancelled, on_shipment_cancelled)
+events.subscribe(events.ShipmentReturned, on_shipment_returned)

@@ -48,8 +48,16 @@ class ShipmentCancelled:
     request_id: int | None
 
 
-ShipmentEvent = ShipmentShipped | ShipmentDelivered | ShipmentCancelled
-Event = TypeVar("Event", ShipmentShipped, ShipmentDelivered, ShipmentCancelled)
+@dataclass(frozen=True)
+class ShipmentReturned:
+    """Could not be delivered: back at the depot and packed again; `request_id` as in ShipmentShipped."""
+
+    shipment_id: int
+    request_id: int | None
+
+
+ShipmentEvent = ShipmentShipped | ShipmentDelivered | ShipmentCancelled | ShipmentReturned
+Event = TypeVar("Event", ShipmentShipped, ShipmentDelivered, ShipmentCancelled, ShipmentReturned)
 Handler = Callable[[Session, Any], None]
 
 # Event type -> handlers by qualified name, so a module imported again (Streamlit reloads edited modules)

@@ -149,35 +149,76 @@ def pack_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> 
 def ship_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
     """Stock leaves the depot: one ledger row per line, all or nothing."""
     with sessions.begin() as session:
-        shipment = _advance(session, shipment_id, ("packed",), "shipped")
-        # A fixed order (by unit) so two shipments sharing items lock balance rows alike: no deadlock.
-        for line in sorted(shipment.lines, key=lambda line: line.unit_id):
-            inventory.require_active(line.unit)
-            inventory.apply_movement(
-                session,
-                unit_id=line.unit_id,
-                location_id=shipment.depot_id,
-                kind="shipment",
-                quantity=-line.quantity,
-                reserved_change=-line.reserved_quantity,
-                actor=actor,
-                reference=f"shipment #{shipment.id}",
-                shipment_id=shipment.id,
-            )
-        shipment_totals.shipment_shipped(session, shipment)
-        events.publish(session, _moved(events.ShipmentShipped, shipment))
-        lines = {line.unit_id: line.quantity for line in shipment.lines}
-        _record_step(
-            session, shipment_id, actor, "ship", before="packed", after={"status": "shipped", "lines": lines}
-        )
+        ship(session, shipment_id=shipment_id, actor=actor)
 
 
 def deliver_shipment(sessions: SessionFactory, *, shipment_id: int, actor: str) -> None:
     with sessions.begin() as session:
-        shipment = _advance(session, shipment_id, ("shipped",), "delivered")
-        shipment_totals.shipment_delivered(session, shipment)
-        events.publish(session, _moved(events.ShipmentDelivered, shipment))
-        _record_step(session, shipment_id, actor, "deliver", before="shipped", after={"status": "delivered"})
+        deliver(session, shipment_id=shipment_id, actor=actor)
+
+
+def deliver(session: Session, *, shipment_id: int, actor: str) -> None:
+    """The delivered step inside the caller's transaction (a driver's tap records its stop alongside)."""
+    shipment = _advance(session, shipment_id, ("shipped",), "delivered")
+    shipment_totals.shipment_delivered(session, shipment)
+    events.publish(session, _moved(events.ShipmentDelivered, shipment))
+    _record_step(session, shipment_id, actor, "deliver", before="shipped", after={"status": "delivered"})
+
+
+def ship(session: Session, *, shipment_id: int, actor: str) -> None:
+    """The shipped step inside the caller's transaction (a delivery run sends its shipments out together)."""
+    shipment = _advance(session, shipment_id, ("packed",), "shipped")
+    # A fixed order (by unit) so two shipments sharing items lock balance rows alike: no deadlock.
+    for line in sorted(shipment.lines, key=lambda line: line.unit_id):
+        inventory.require_active(line.unit)
+        inventory.apply_movement(
+            session,
+            unit_id=line.unit_id,
+            location_id=shipment.depot_id,
+            kind="shipment",
+            quantity=-line.quantity,
+            reserved_change=-line.reserved_quantity,
+            actor=actor,
+            reference=f"shipment #{shipment.id}",
+            shipment_id=shipment.id,
+        )
+    shipment_totals.shipment_shipped(session, shipment)
+    events.publish(session, _moved(events.ShipmentShipped, shipment))
+    lines = {line.unit_id: line.quantity for line in shipment.lines}
+    _record_step(
+        session, shipment_id, actor, "ship", before="packed", after={"status": "shipped", "lines": lines}
+    )
+
+
+def return_to_depot(session: Session, *, shipment_id: int, reason: str, actor: str) -> None:
+    """Could not deliver: a shipped shipment comes back to its depot and is packed again, for the coordinators.
+
+    The stock returns in the ledger (a 'return' row per line, re-reserving what the shipment had reserved),
+    the totals move back to pending, and ShipmentReturned lets a restock request become approved again.
+    """
+    why = _text(reason, field="The reason it could not be delivered")
+    if not why:
+        raise InvalidInput("Say why the shipment could not be delivered (closed, refused, address wrong).")
+    shipment = _advance(session, shipment_id, ("shipped",), "packed")
+    for line in sorted(shipment.lines, key=lambda line: line.unit_id):
+        inventory.apply_movement(
+            session,
+            unit_id=line.unit_id,
+            location_id=shipment.depot_id,
+            kind="return",
+            quantity=line.quantity,
+            reserved_change=line.reserved_quantity,
+            actor=actor,
+            reason=why,
+            reference=f"shipment #{shipment.id} not delivered",
+            shipment_id=shipment.id,
+        )
+    shipment.shipped_at = None
+    shipment_totals.shipment_returned(session, shipment)
+    events.publish(session, events.ShipmentReturned(shipment_id=shipment.id, request_id=shipment.request_id))
+    _record_step(
+        session, shipment_id, actor, "return", before="shipped", after={"status": "packed", "reason": why}
+    )
 
 
 def cancel_shipment(sessions: SessionFactory, *, shipment_id: int, reason: str, actor: str) -> None:

@@ -75,6 +75,10 @@ def shipment_shipped(session: Session, shipment: Shipment) -> None:
     _move(session, shipment, "pending", "shipped")
 
 
+def shipment_returned(session: Session, shipment: Shipment) -> None:
+    _move(session, shipment, "shipped", "pending")
+
+
 def shipment_delivered(session: Session, shipment: Shipment) -> None:
     _move(session, shipment, "shipped", "delivered")
 

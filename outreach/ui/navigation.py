@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/directory.py", "Directory", ":material/church:", STAFF, "Organizations"),
     PageSpec("pages/followup.py", "Follow-up", ":material/phone_in_talk:", SIGNED_IN, "Organizations"),
     PageSpec("pages/coverage.py", "Coverage map", ":material/map:", SIGNED_IN, "Coverage"),
+    PageSpec("pages/runs.py", "Delivery runs", ":material/route:", STAFF, "Stock"),
     PageSpec("pages/planner.py", "Allocation planner", ":material/calculate:", STAFF, "Coverage"),
     PageSpec("pages/messages.py", "Messages", ":material/mail:", STAFF, "Admin"),
     PageSpec("pages/audit.py", "Audit trail", ":material/history:", STAFF, "Admin"),
@@ -40,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 SIGN_IN = PageSpec("pages/sign_in.py", "Sign in", ":material/login:", (), "Account", "sign-in")
 RESTOCK = PageSpec("pages/restock.py", "Restock", ":material/add_shopping_cart:", (), "Public", "restock")
+DRIVER = PageSpec("pages/driver.py", "Driver", ":material/local_shipping:", (), "Public", "driver")
 
 
 def _page(spec: PageSpec, *, default: bool = False, hidden: bool = False) -> st.Page:  # type: ignore[name-defined]
@@ -58,7 +60,12 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
     if user is None:
         # The restricted pages are known (not shown) so that a link to one is recognised: app.py has the
         # visitor sign in first and then opens it (guards.sign_in_first); it never runs for them.
-        pages = [_page(SIGN_IN, default=True), _page(RESTOCK), *(_page(spec) for spec in PAGES)]
+        pages = [
+            _page(SIGN_IN, default=True),
+            _page(RESTOCK),
+            _page(DRIVER),
+            *(_page(spec) for spec in PAGES),
+        ]
         return st.navigation(pages, position="hidden")
     sections: dict[str, list] = {}
     first = True
@@ -69,6 +76,7 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
     # Reachable (a coordinator may open a restock link to check it) but not a menu item: the leaders' page
     # is a one-column phone page that collapses the sidebar, and with it the Sign out button.
     sections.setdefault("Public", []).append(_page(RESTOCK, hidden=True))
+    sections["Public"].append(_page(DRIVER, hidden=True))
     return st.navigation(sections)
 
 

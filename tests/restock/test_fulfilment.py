@@ -181,3 +181,33 @@ def test_a_shipment_without_a_request_touches_no_request(sessions, ref, units, r
 def test_fulfilment_hears_every_shipment_event():
     for event_type in (events.ShipmentShipped, events.ShipmentDelivered, events.ShipmentCancelled):
         assert any(name.startswith("outreach.restock.fulfilment.") for name in events.subscribers(event_type))
+
+
+def test_a_shipment_returned_to_the_depot_puts_the_request_back_to_approved(sessions, ref, units, request_id):
+    """Could not deliver (a delivery run): the stock and its reservation come back, the request waits again."""
+    before = stock(sessions, ref, units)
+    shipment_id = packed_from(sessions, request_id)
+    shipments.ship_shipment(sessions, shipment_id=shipment_id, actor=ACTOR)
+    assert request_state(sessions, request_id, units) == ("shipped", {"flyer": 4, "booklet": 2})
+    with sessions.begin() as session:
+        shipments.return_to_depot(session, shipment_id=shipment_id, reason="closed", actor="driver")
+    assert status_of(sessions, shipment_id) == "packed"
+    assert request_state(sessions, request_id, units) == ("approved", {"flyer": 0, "booklet": 0})
+    assert stock(sessions, ref, units) == before  # on hand and reserved exactly as before it left
+    with sessions() as session:
+        kinds = session.scalars(
+            select(StockMovement.kind)
+            .where(StockMovement.shipment_id == shipment_id)
+            .order_by(StockMovement.id)
+        ).all()
+    assert kinds == ["shipment", "shipment", "return", "return"]
+    shipments.ship_shipment(sessions, shipment_id=shipment_id, actor=ACTOR)  # the next run takes it again
+    assert request_state(sessions, request_id, units)[0] == "shipped"
+
+
+def test_only_a_shipped_shipment_can_come_back(sessions, ref, units, request_id):
+    shipment_id = packed_from(sessions, request_id)
+    with pytest.raises(Conflict, match="packed"), sessions.begin() as session:
+        shipments.return_to_depot(session, shipment_id=shipment_id, reason="closed", actor="driver")
+    with pytest.raises(InvalidInput, match="why"), sessions.begin() as session:
+        shipments.return_to_depot(session, shipment_id=shipment_id, reason="  ", actor="driver")
