@@ -85,7 +85,6 @@ class Settings:
     mail_max_attempts: int
     secret_key: str
     low_stock_packs: int
-    receipt_overdue_days: int
     digest_hour: int
     confirm_after_days: int = 7
 
@@ -122,7 +121,6 @@ def load_settings() -> Settings:
         mail_max_attempts=_int_setting("KYR_MAIL_MAX_ATTEMPTS", 8),
         secret_key=_setting("KYR_SECRET_KEY", ""),
         low_stock_packs=_int_setting("KYR_LOW_STOCK_PACKS", 10),
-        receipt_overdue_days=_int_setting("KYR_RECEIPT_OVERDUE_DAYS", 7),
         digest_hour=_int_setting("KYR_DIGEST_HOUR", 7),
         confirm_after_days=_int_setting("KYR_CONFIRM_AFTER_DAYS", 7),
     )

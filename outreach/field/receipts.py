@@ -300,6 +300,13 @@ def confirm_receipt(
 # --- the coordinators' side -----------------------------------------------------------------------------
 
 
+def confirmed_among(session: Session, shipment_ids: list[int]) -> set[int]:
+    """Which of these shipments the organization has confirmed (the messages' overdue-receipt check)."""
+    if not shipment_ids:
+        return set()
+    return set(session.scalars(select(Receipt.shipment_id).where(Receipt.shipment_id.in_(shipment_ids))))
+
+
 def open_mismatches(sessions: SessionFactory) -> pd.DataFrame:
     """Receipts with fewer units than listed that no coordinator has closed yet, one row per short line:
     receipt_id, shipment_id, organization, confirmed_at, confirmed_by, material, language, units_listed,

@@ -1,5 +1,5 @@
 """Messages nobody's click causes, checked by the sender on each pass: low stock, deliveries whose receipt is
-not confirmed after KYR_RECEIPT_OVERDUE_DAYS, and the coordinators' daily digest.
+not confirmed by the organization after KYR_CONFIRM_AFTER_DAYS (the follow-up list's rule), and the coordinators' daily digest.
 
 Each is queued under a key with the day in it, so a check that runs every minute queues it once a day:
 - low stock: one message a day per coordinator ('each') listing the low items, so at most one per item a day.
@@ -10,15 +10,12 @@ Each is queued under a key with the day in it, so a check that runs every minute
 - the digest, once a day from KYR_DIGEST_HOUR (New York time) for coordinators who chose 'digest': their
   boroughs' open requests, unconfirmed deliveries, and low stock.
 
-Receipts are another capability's (the field work issue). Until it is connected, `RECEIPT_CHECK` is None and
-no delivery counts as unconfirmed; connect it with `schedule.RECEIPT_CHECK = <function(session, shipment ids)
--> the ids confirmed>`, imported where the sender starts.
+Receipts are the field capability's: `outreach.field.receipts.confirmed_among` says which parcels were confirmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -29,13 +26,12 @@ from sqlalchemy.orm import Session
 from outreach.catalog import material_of
 from outreach.config import settings
 from outreach.db import SessionFactory, utcnow
+from outreach.field import receipts
 from outreach.messages import outbox, preferences, templates
 from outreach.messages.templates import CoordinatorNotice
 from outreach.models import Organization, RestockRequest, Shipment, StockBalance, StockUnit
 
 CAMPAIGN_TIME = ZoneInfo("America/New_York")
-ReceiptCheck = Callable[[Session, list[int]], Iterable[int]]
-RECEIPT_CHECK: ReceiptCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -73,10 +69,8 @@ def low_stock_items(sessions: SessionFactory) -> list[LowStock]:
 
 
 def unconfirmed_deliveries(session: Session, now: dt.datetime) -> list[Shipment]:
-    """Delivered more than KYR_RECEIPT_OVERDUE_DAYS ago and not confirmed (none until receipts are connected)."""
-    if RECEIPT_CHECK is None:
-        return []
-    cutoff = now - dt.timedelta(days=settings().receipt_overdue_days)
+    """Delivered more than KYR_CONFIRM_AFTER_DAYS ago and not confirmed by the organization."""
+    cutoff = now - dt.timedelta(days=settings().confirm_after_days)
     shipments = list(
         session.scalars(
             select(Shipment)
@@ -84,7 +78,7 @@ def unconfirmed_deliveries(session: Session, now: dt.datetime) -> list[Shipment]
             .order_by(Shipment.id)
         )
     )
-    confirmed = set(RECEIPT_CHECK(session, [shipment.id for shipment in shipments]))
+    confirmed = receipts.confirmed_among(session, [shipment.id for shipment in shipments])
     return [shipment for shipment in shipments if shipment.id not in confirmed]
 
 
@@ -124,7 +118,7 @@ def _queue_each(session: Session, today: dt.date, now: dt.datetime) -> int:
                 kind="low_stock",
                 rendered=rendered,
             )
-    days = settings().receipt_overdue_days
+    days = settings().confirm_after_days
     for shipment in unconfirmed_deliveries(session, now):
         borough = shipment.organization.borough
         rendered = templates.for_coordinator(

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from outreach import inventory
+from outreach.field import receipts
 from outreach.messages import schedule
 from outreach.models import OutboxMessage
 from tests.conftest import ship_until
@@ -59,7 +60,7 @@ def test_the_digest_once_a_day_after_its_hour(sessions, ref, mail_env, monkeypat
     assert "Staten Island Temple" not in digest.text_body
 
 
-def test_unconfirmed_deliveries_wait_for_the_receipts_hook(sessions, ref, mail_env, monkeypatch):
+def test_a_delivery_the_organization_has_not_confirmed_is_reported_once(sessions, ref, mail_env):
     ana = coordinator(sessions, "ana")
     unit = ref.units[("flyer", "ht")]
     inventory.receive(
@@ -69,9 +70,12 @@ def test_unconfirmed_deliveries_wait_for_the_receipts_hook(sessions, ref, mail_e
     confirmed = ship_until(sessions, ref, org, {unit: 50})
     waiting = ship_until(sessions, ref, org, {unit: 100})
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=8)
-    assert schedule.run_checks(sessions, later) == 0  # not connected: nothing counts as unconfirmed
+    early = later - dt.timedelta(days=2)  # within KYR_CONFIRM_AFTER_DAYS (7): not overdue yet
+    assert schedule.run_checks(sessions, early) == 0
+    receipts.confirm_receipt(
+        sessions, shipment_id=confirmed, organization_id=org, channel="link", language="ht", actor="leader"
+    )
 
-    monkeypatch.setattr(schedule, "RECEIPT_CHECK", lambda session, ids: [confirmed])
     assert schedule.run_checks(sessions, later) == 1
     assert schedule.run_checks(sessions, later + dt.timedelta(days=1)) == 0  # once per shipment
     with sessions() as session:
