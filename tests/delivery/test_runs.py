@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from outreach import inventory, organizations
@@ -13,6 +14,7 @@ from outreach.db import SessionFactory
 from outreach.delivery import driver_links, reads, runs
 from outreach.demo import Reference
 from outreach.errors import Conflict, InvalidInput, NotFound
+from outreach.messages import calendar
 from outreach.models import AuditEntry, Shipment, StockMovement
 from outreach.shipments import totals
 from tests.conftest import ACTOR, ship_until
@@ -161,3 +163,16 @@ def test_a_bad_or_expired_driver_link_says_nothing(sessions: SessionFactory, sto
         driver_links.route(sessions, next(iter(tokens.values())))  # the run date has passed
     with pytest.raises(NotFound):
         driver_links.route(sessions, "x" * 43)
+
+
+def test_the_deliveries_calendar_shows_a_run_shipment_on_the_run_date(
+    sessions: SessionFactory, stocked: Reference
+) -> None:
+    on_run, off_run = _packed(sessions, stocked, 2)
+    _run(sessions, stocked, [on_run])
+    events = {
+        str(event["uid"]): event.decoded("dtstart")
+        for event in Calendar.from_ical(calendar.feed(sessions)).walk("VEVENT")
+    }
+    assert events[f"shipment-{on_run}@kyr-tracker"] == MONDAY
+    assert events[f"shipment-{off_run}@kyr-tracker"] != MONDAY  # packed today, on no run: its packing day
