@@ -64,11 +64,15 @@ def test_no_stop_outside_its_window_and_no_driver_over_capacity(problem) -> None
             assert visit.arrival >= ready + travel, "arrives before it could have driven there"
             here, ready = (stop.latitude, stop.longitude), visit.arrival + SERVICE
     for stop_id, reason in plan.unplanned.items():
-        assert reason in (
-            routing.REASON_CLOSED,
-            routing.REASON_TOO_BIG,
-            routing.REASON_NO_ROOM,
-            routing.REASON_NO_TIME,
+        assert (
+            reason
+            in (
+                routing.REASON_CLOSED,
+                routing.REASON_TOO_BIG,
+                routing.REASON_NO_ROOM,
+                routing.REASON_NO_TIME,
+                routing.REASON_SEARCH,  # a loaded machine can run out of wall-clock search time: explained, never wrong
+            )
         )
         if not by_id[stop_id].windows:
             assert reason == routing.REASON_CLOSED
