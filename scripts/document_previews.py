@@ -50,6 +50,7 @@ def sample(lang: str) -> ShipmentDetails:
         created_at=dt.datetime(2026, 3, 9, 14, 5),
         request_reference="R-7QX2K9",
         packing_note="Side door; deliveries after 3 pm.",
+        receipt_url="https://kyr.example.org/restock?r=1042.sample-signature",  # the slip's "we received it" code
         lines=(
             DocumentLine("flyer", stock, "2026-03", 300),
             DocumentLine("flyer", "en", "2026-03", 50),
@@ -76,7 +77,9 @@ def main() -> None:
     args = parser.parse_args()
     for lang in SAMPLES:
         target = DOCS / f"documents-packing-slip-{lang.lower()}.png"
-        render(documents.packing_slip(sample(lang)), target, args.dpi, crop_to=0.72)
+        render(
+            documents.packing_slip(sample(lang)), target, args.dpi, crop_to=0.85
+        )  # down to the receipt code
         print(target.relative_to(DOCS.parent), target.stat().st_size, "bytes")
     for lang in ("ur", "bn", "zh-Hant"):
         target = DOCS / f"documents-poster-{lang.lower()}.png"
