@@ -28,7 +28,7 @@ from outreach.delivery.reads import stop_details  # noqa: E402
 from outreach.delivery.runs import load_run  # noqa: E402
 from outreach.delivery.windows import clock  # noqa: E402
 from outreach.documents.pdf import GREY, _new_pdf, _paragraph, _rule, _signature_line  # noqa: E402
-from outreach.documents.text import REFERENCE_LANGUAGE, language_or_english, text  # noqa: E402
+from outreach.i18n import REFERENCE_LANGUAGE, normalize, t  # noqa: E402
 from outreach.models import Location  # noqa: E402
 
 ROUTE_COLOUR = "#1f5fa8"
@@ -116,7 +116,7 @@ def _texts(sheet: RunSheet) -> list[str]:
             stop.organization,
             stop.address,
             stop.contact or "",
-            text("note", language_or_english(stop.language)),
+            t("shipment.note", normalize(stop.language)),
         ]
         values += [language_of(language).native for _, language, _ in stop.lines]
     return values
@@ -130,7 +130,7 @@ def _packs(stop: DriverStop) -> str:
 
 
 def run_sheet(sheet: RunSheet) -> bytes:
-    languages = {language_or_english(s.language) for s in sheet.stops}
+    languages = {normalize(s.language) for s in sheet.stops}
     languages |= {language for s in sheet.stops for _, language, _ in s.lines}
     pdf = _new_pdf(_texts(sheet), sorted(languages), title=f"Run sheet, run #{sheet.run_id}, {sheet.driver}")
     _paragraph(pdf, "Know Your Rights campaign · KYR Tracker", size=9, color=GREY)
@@ -174,17 +174,17 @@ def _stop(pdf: object, number: int, stop: DriverStop, arrival: int | None) -> No
     contact = " · ".join(part for part in (stop.contact, stop.phone) if part)
     _paragraph(pdf, f"Contact: {contact or 'none on file'}", size=10)
     _paragraph(pdf, _packs(stop), size=10)
-    lang = language_or_english(stop.language)
-    _paragraph(pdf, text("note", lang), lang=lang, size=10)
+    lang = normalize(stop.language)
+    _paragraph(pdf, t("shipment.note", lang), lang=lang, size=10)
     if lang != REFERENCE_LANGUAGE:
-        _paragraph(pdf, text("note", REFERENCE_LANGUAGE), lang="en", size=8, color=GREY)
+        _paragraph(pdf, t("shipment.note", REFERENCE_LANGUAGE), lang="en", size=8, color=GREY)
     pdf.ln(1)
     top = pdf.get_y()
     pdf.rect(pdf.l_margin, top + 0.8, 4, 4)
     pdf.set_x(pdf.l_margin + 6)
     _paragraph(pdf, "Delivered", size=10)
     pdf.ln(1)
-    received = [(text("slip.received_by", lang), lang)]
+    received = [(t("slip.received_by", lang), lang)]
     if lang != REFERENCE_LANGUAGE:
-        received.append((text("slip.received_by", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
-    _signature_line(pdf, received, [(text("slip.date", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE)])
+        received.append((t("slip.received_by", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE))
+    _signature_line(pdf, received, [(t("slip.date", REFERENCE_LANGUAGE), REFERENCE_LANGUAGE)])
