@@ -77,7 +77,9 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
     # is a one-column phone page that collapses the sidebar, and with it the Sign out button.
     sections.setdefault("Public", []).append(_page(RESTOCK, hidden=True))
     sections["Public"].append(_page(DRIVER, hidden=True))
-    return st.navigation(sections)
+    # Every page in view: an admin now has fourteen, and a menu cut at ten hides Users and Backups behind
+    # "View more", where nobody looks for them.
+    return st.navigation(sections, expanded=True)
 
 
 def url_path(spec: PageSpec) -> str:

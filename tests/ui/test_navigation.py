@@ -15,9 +15,10 @@ def menu(monkeypatch):
     """What build_navigation hands to st.navigation: {section: [(title, visibility), ...]} and the position."""
     shown: dict = {}
 
-    def fake_navigation(pages, position="sidebar"):
+    def fake_navigation(pages, position="sidebar", expanded=False):
         sections = pages if isinstance(pages, dict) else {"": pages}
         shown["position"] = position
+        shown["expanded"] = expanded
         shown["sections"] = {
             name: [(page.title, page.visibility) for page in listed] for name, listed in sections.items()
         }
@@ -39,6 +40,7 @@ def test_signed_in_users_reach_the_restock_page_but_it_is_not_in_their_menu(menu
     visible = [title for title, visibility in listed if visibility == "visible"]
     assert visible == [spec.title for spec in PAGES if role in spec.roles]
     assert menu["position"] == "sidebar"
+    assert menu["expanded"] is True  # an admin's fourteen pages all in view, none behind "View more"
 
 
 def test_anonymous_visitors_get_sign_in_and_restock_and_no_menu(menu):
