@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -18,7 +19,9 @@ async def _downstream(scope, receive, send):
 
 def _request(check: deployment.ProxyCheck, headers: list[tuple[bytes, bytes]]) -> dict:
     scope = {"type": "http", "headers": headers}
-    asyncio.run(check(scope, None, None))
+    # In its own thread: the browser tests' Playwright keeps an event loop running in this one all session.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, check(scope, None, None)).result()
     return scope
 
 

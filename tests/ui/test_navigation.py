@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from outreach.ui import navigation
-from outreach.ui.navigation import PAGES, RESTOCK, SIGN_IN
+from outreach.ui.navigation import DRIVER, PAGES, RESTOCK, SIGN_IN
 
 
 @pytest.fixture
@@ -47,7 +47,8 @@ def test_anonymous_visitors_get_sign_in_and_restock_and_no_menu(menu):
     navigation.build_navigation(None)
     assert menu["position"] == "hidden"  # no menu at all
     (listed,) = menu["sections"].values()
-    assert listed[:2] == [(SIGN_IN.title, "visible"), (RESTOCK.title, "visible")]
+    # The public pages: sign-in, a leader's restock link, a driver's run link.
+    assert listed[:3] == [(SIGN_IN.title, "visible"), (RESTOCK.title, "visible"), (DRIVER.title, "visible")]
     # The restricted pages are only registered, so that a link to one is recognised and the visitor is sent
     # to sign in first (guards.sign_in_first); none of them runs for an anonymous visitor.
-    assert [title for title, _visibility in listed[2:]] == [spec.title for spec in PAGES]
+    assert [title for title, _visibility in listed[3:]] == [spec.title for spec in PAGES]
