@@ -357,7 +357,7 @@ def test_drafting_the_plan_confirms_and_the_shipments_page_lists_the_drafts(open
     budget.fill(str(PACK["booklet"]))  # one pack: one organization
     budget.press("Tab")
     create = page.get_by_role("button", name=re.compile(r"^Create \d+ draft shipments$"))
-    expect(create).to_have_text(re.compile(r"Create 1 draft shipments"))
+    expect(create).to_have_text(re.compile(r"Create 1 draft shipments"), timeout=30_000)  # the plan reruns
     page.get_by_label("Note on the shipments (optional)").fill(note)
     create.click()
 
