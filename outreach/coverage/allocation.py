@@ -178,7 +178,8 @@ def suggest(
             ),
         }
     ).sort_values(["cap_packs", "organization_id"], ascending=[False, True], kind="mergesort")
-    serving = serving[serving["area"].notna()].assign(order=np.arange(len(serving.index)))
+    serving = serving[serving["area"].notna()]  # an organization with no known area cannot fill a gap
+    serving = serving.assign(order=np.arange(len(serving.index)))
     # Each area row with its organizations, in area order then hand-out order.
     pairs = rows[["area", "area_label"]].assign(row=np.arange(len(rows.index))).merge(serving, on="area")
     pairs = pairs.iloc[np.lexsort((pairs["order"].to_numpy(), pairs["row"].to_numpy()))]

@@ -78,6 +78,18 @@ def test_largest_gaps_first_spread_within_usual_sizes():
     assert list(plan.areas["area"]) == [302, 301, 303]
 
 
+def test_an_organization_with_no_known_district_is_left_out_not_an_error():
+    # Seen in the field: a congregation added without a pin or a district serves the language.
+    table = gap_rows((301, 200, 0))
+    orgs = org_rows(
+        (1, None, "active", "bn", 5, None),  # no district yet: it cannot fill a district's gap
+        (2, 301, "active", "bn", 2, None),
+    )
+    plan = suggest(table, orgs, 1_000)
+    assert list(plan.lines["organization_id"]) == [2]
+    assert plan.allocated_units == 2 * PACK
+
+
 def test_never_more_than_available_and_whole_packs():
     table = gap_rows((301, 10_000, 0))
     orgs = org_rows((1, 301, "active", "bn", 40, None), (2, 301, "active", "bn", 40, None))

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ PHONE = {
 }
 # Streamlit marks the app root with the script state; "notRunning" once a rerun has finished.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SERVER_LOGS: list[Path] = []  # each test server's stderr, newest last
 
 
 def pytest_collection_modifyitems(items):
@@ -72,12 +74,15 @@ def running_server(database_url: str) -> Iterator[str]:
     """Start `streamlit run serve.py` (app.py and its sign-in cookie routes) on a free loopback port; yield its
     URL once healthy; stop it after."""
     port = _free_port()
+    log_path = Path(tempfile.gettempdir()) / f"kyr-e2e-server-{port}-{os.getpid()}.log"
+    SERVER_LOGS.append(log_path)
+    log = log_path.open("w")  # its tracebacks go into a failing test's report (see print_server_errors)
     process = subprocess.Popen(
         app_command(port),
         cwd=ROOT,
         env=_server_env(database_url),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -95,6 +100,15 @@ def running_server(database_url: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
+
+
+def print_server_errors() -> None:
+    """The last traceback each test server logged: a page's "This app has encountered an error" says no more."""
+    for log_path in SERVER_LOGS:
+        text = log_path.read_text(errors="replace") if log_path.exists() else ""
+        if "Traceback" in text:
+            print(f"Last error in {log_path}:\n" + "Traceback" + text.rsplit("Traceback", 1)[1][-6000:])
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +190,7 @@ def page(request, browser, server, tmp_path):
         if getattr(request.node, "e2e_failed", False):  # what the browser showed, for the failure report
             tab.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             print(f"Screenshot of the failure: {tmp_path / 'failure.png'}")
+            print_server_errors()
 
 
 @pytest.fixture
@@ -217,6 +232,7 @@ def open_page(request, browser, server, signed_in, tmp_path):
         if getattr(request.node, "e2e_failed", False) and opened:  # what the browser showed, for the report
             opened[-1].screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             print(f"Screenshot of the failure: {tmp_path / 'failure.png'}")
+            print_server_errors()
 
 
 def wait_until_idle(page) -> None:
