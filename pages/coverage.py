@@ -33,6 +33,7 @@ def load_view(
         caption=caption,
         desert_min_lep=settings().desert_min_lep,
         marker_limit=settings().map_marker_limit,
+        counted=coverage_reads.organization_counts(database_url, language),
     )
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from shapely.geometry import shape
 
 from outreach.catalog import district_label
-from outreach.coverage import need
+from outreach.coverage import gaps, need
 from outreach.coverage.markers import REQUEST_STATUS
 
 SUMMARY_NAME = "Organizations by district"
@@ -28,10 +28,10 @@ _MIN_RADIUS, _MAX_RADIUS = 6.0, 26.0  # px: the smallest and the busiest distric
 
 def status_counts(organizations: pd.DataFrame) -> pd.DataFrame:
     """Organizations per community district and request status: community_district, request_status,
-    organizations. Counted from the rows the page has already read (one read serves the gap table, the
-    "not on map" list and these counts; a separate SQL aggregate measured slower while those rows are read)."""
-    counts = organizations.groupby(["community_district", "request_status"], dropna=False).size()
-    return counts.rename("organizations").reset_index()
+    organizations. From listed organizations or counted ones (`inputs.organization_groups`)."""
+    counted = organizations.assign(organizations=gaps.headcount(organizations))
+    counts = counted.groupby(["community_district", "request_status"], dropna=False)["organizations"].sum()
+    return counts.reset_index()
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,9 @@ Inputs (all DataFrames, see `outreach.coverage.need` and `outreach.coverage.inpu
 
 - need: area, area_label, borough, language, lep_speakers (one row per area x language with LEP data)
 - shipped: language, community_district, borough, status ('shipped' = in transit, 'delivered'), units
-- organizations: id, borough, community_district, status ('active'/'paused'), languages (codes)
+- organizations: id, borough, community_district, status ('active'/'paused'), languages (codes); or the
+  same counted instead of listed (`inputs.organization_groups`): no id, and `organizations`, how many
+  organizations each row stands for (`headcount`)
 - totals: the campaign total per language (units), as a mapping or a Series indexed by language
 
 Definitions (DESIGN.md, Coverage):
@@ -59,6 +61,27 @@ def area_of(frame: pd.DataFrame, level: str) -> pd.Series:
     borough = frame["borough"].astype("object")
     from_district = (district // 100).map(_BOROUGH_BY_CODE, na_action="ignore").astype("object")
     return borough.where(borough.notna() & (borough != ""), from_district)
+
+
+def headcount(organizations: pd.DataFrame) -> np.ndarray:
+    """How many organizations each row stands for: 1 for a listed organization, `organizations` for a row of
+    `inputs.organization_groups` (at fifty times the campaign the coverage page counts in SQL, not in rows)."""
+    if "organizations" in organizations.columns:
+        return organizations["organizations"].to_numpy(dtype=np.int64)
+    return np.ones(len(organizations.index), dtype=np.int64)
+
+
+COUNTED_BY = ["borough", "community_district", "status", "languages"]
+
+
+def count_organizations(organizations: pd.DataFrame, reporting: Iterable[int] = ()) -> pd.DataFrame:
+    """The organizations counted instead of listed: one row per borough, community_district, status,
+    languages and `reported` (in `reporting`, the organizations that sent a handout report), with
+    `organizations`, how many. Fifty thousand organizations share a few thousand such rows, so the gap and
+    stage tables count on these (`headcount` reads them) instead of on each organization."""
+    counted = organizations[COUNTED_BY].assign(reported=organizations["id"].isin(list(reporting)))
+    groups = counted.groupby([*COUNTED_BY, "reported"], dropna=False, sort=False).size()
+    return groups.rename("organizations").reset_index()
 
 
 def _empty_supply() -> pd.DataFrame:
@@ -124,9 +147,10 @@ def speaks(values: pd.Series, code: str) -> pd.Series:
 
 
 def _language_rows(languages: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """One entry per row x language served (a code per entry, repeats included, as `explode`): the row's
-    position and the code."""
+    """One entry per row x language served (a code per entry, as `explode` after dropping repeats): the
+    row's position and the code."""
     positions, parsed = distinct_language_codes(languages)
+    parsed = [list(dict.fromkeys(codes)) for codes in parsed]  # "bn bn" serves Bangla once
     lengths = np.array([len(codes) for codes in parsed], dtype=np.int64)
     flat = np.array([code for codes in parsed for code in codes], dtype=object)
     starts = np.cumsum(lengths) - lengths  # where each distinct value's codes begin in `flat`
@@ -154,15 +178,14 @@ def serving(organizations: pd.DataFrame, *, level: str) -> pd.DataFrame:
     active = active[active["area"].notna()]
     if active.empty:
         return empty
-    # Distinct (language, area, organization) triples counted per (language, area) in numpy: pandas' grouped
-    # nunique cost the planner a tenth of a second on a few hundred rows.
+    # Organizations (or counted groups of them) per (language, area) in numpy: pandas' grouped counts cost
+    # the planner a tenth of a second on a few hundred rows.
     rows, codes = _language_rows(active["languages"])
     language, languages = pd.factorize(pd.Series(codes, dtype="str"), sort=True)
     area, areas = pd.factorize(active["area"].iloc[rows], sort=True)
-    ids = active["id"].to_numpy(dtype=np.int64)[rows]
     pair = language.astype(np.int64) * len(areas) + area
-    span = int(ids.max()) + 1 if len(ids) else 1
-    pairs, counts = np.unique(np.unique(pair * span + ids) // span, return_counts=True)
+    pairs, where = np.unique(pair, return_inverse=True)
+    counts = np.bincount(where, weights=headcount(active)[rows], minlength=len(pairs))
     return pd.DataFrame(
         {
             "language": languages.take(pairs // len(areas)),
@@ -302,7 +325,9 @@ def unplaced(shipped: pd.DataFrame, organizations: pd.DataFrame, *, level: str) 
         result["delivered"] = int(loose.loc[loose["status"] == "delivered", "units"].sum())
         result["in_transit"] = int(loose.loc[loose["status"] == "shipped", "units"].sum())
     if not organizations.empty:
-        result["organizations"] = int(area_of(organizations, level).isna().sum())
+        result["organizations"] = int(
+            headcount(organizations)[area_of(organizations, level).isna().to_numpy()].sum()
+        )
     return result
 
 

@@ -42,16 +42,20 @@ def coverage_view(
     caption: str,
     desert_min_lep: int,
     marker_limit: int | None = None,
+    counted: pd.DataFrame | None = None,
 ) -> CoverageView:
     """The gap table, the map and the counts for one level, one language (None: all) and one metric.
 
     `shipped` and `directory` may already be limited to the language (the page reads only its rows).
     More than `marker_limit` organizations to draw: a circle per district instead of a marker each.
+    `counted`: `directory` counted (`gaps.count_organizations`), if the caller has it already: the table's
+    counts come from it, the map's markers and the "not on map" list from `directory`.
     """
+    counted = gaps.count_organizations(directory) if counted is None else counted
     table = gaps.gap_table(
         need.need(level),
         shipped,
-        directory,
+        counted,
         totals,
         level=level,
         desert_min_lep=desert_min_lep,
@@ -83,7 +87,7 @@ def coverage_view(
         on_map=len(active) - len(hidden),
         not_on_map=len(hidden),
         not_on_map_listed=listed,
-        unplaced=gaps.unplaced(shipped, directory, level=level),
+        unplaced=gaps.unplaced(shipped, counted, level=level),
         by_district=by_district,
     )
 

@@ -11,6 +11,8 @@ the coverage gap table and the planner any stage in the shape of the shipment to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
@@ -88,7 +90,7 @@ def stages_table(
     confirmed: pd.DataFrame,
     handed_out: pd.DataFrame,
     organizations: pd.DataFrame,
-    reporting: set[int],
+    reporting: Iterable[int] = (),
     *,
     level: str,
     language: str | None = None,
@@ -98,7 +100,8 @@ def stages_table(
 
     Pure pandas. `need` from outreach.coverage.need; the three unit frames as `stage_units` gives them;
     `organizations` as outreach.coverage.inputs.organizations (id, borough, community_district, status,
-    languages)."""
+    languages) with `reporting` the ids that reported, or counted (`gaps.count_organizations`: `reported`
+    and `organizations` per row)."""
     table = need if language is None else need[need["language"] == language]
     table = table.copy()
     for name, frame in (("delivered", delivered), ("confirmed", confirmed), ("handed_out", handed_out)):
@@ -106,22 +109,18 @@ def stages_table(
         table[name] = table[name].fillna(0).astype("int64")
         per = table[name] / table["lep_speakers"].where(table["lep_speakers"] > 0) * 1_000
         table[f"{name}_per_1000"] = per.round(1)
-    active = organizations[organizations["status"] == "active"]
-    active = active.assign(
-        area=gaps.area_of(active, level), reported=active["id"].astype(int).isin(reporting)
+    # Listed organizations are looked up in `reporting`; counted ones (gaps.count_organizations) say it.
+    reported = (
+        organizations["reported"].to_numpy(dtype=bool)
+        if "reported" in organizations.columns
+        else organizations["id"].isin(list(reporting)).to_numpy(dtype=bool)
     )
-    active = active[active["area"].notna()]
-    rows = []
-    for code in table["language"].unique():
-        serving = active[gaps.speaks(active["languages"], str(code))]
-        if serving.empty:
-            continue
-        counted = serving.groupby("area").agg(organizations=("id", "count"), reporting=("reported", "sum"))
-        rows.append(counted.reset_index().assign(language=code))
-    counts = (
-        pd.concat(rows, ignore_index=True)
-        if rows
-        else pd.DataFrame(columns=["area", "organizations", "reporting", "language"])
+    serving = gaps.serving(organizations, level=level).rename(
+        columns={"active_organizations": "organizations"}
+    )
+    reporters = gaps.serving(organizations[reported], level=level)
+    counts = serving.merge(
+        reporters.rename(columns={"active_organizations": "reporting"}), on=["language", "area"], how="left"
     )
     if level == "district":
         counts["area"] = pd.to_numeric(counts["area"]).astype("int64")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from outreach.coverage import gaps
 from outreach.coverage import inputs as coverage_data
+from outreach.field import stages
 from outreach.shipments import totals as shipment_totals
 from outreach.ui.resources import cached_read, get_sessions
 
@@ -19,6 +21,14 @@ def shipped_units(database_url: str, language: str | None = None) -> pd.DataFram
 def organizations(database_url: str, language: str | None = None) -> pd.DataFrame:
     """All organizations, or those serving one language."""
     return coverage_data.organizations(get_sessions(), language=language)
+
+
+@cached_read()
+def organization_counts(database_url: str, language: str | None = None) -> pd.DataFrame:
+    """The same organizations counted (`gaps.count_organizations`): what the coverage page's gap and stage
+    tables count, a few thousand rows instead of tens of thousands."""
+    reporting = stages.reporting_organizations(get_sessions())
+    return gaps.count_organizations(organizations(database_url, language), reporting)
 
 
 @cached_read()

@@ -59,19 +59,13 @@ def stage_units(database_url: str, stage: str, language: str | None = None) -> p
 
 
 @cached_read()
-def reporting(database_url: str) -> set[int]:
-    return stages.reporting_organizations(get_sessions())
-
-
-@cached_read()
 def stage_table(database_url: str, level: str, language: str | None) -> pd.DataFrame:
     table = stages.stages_table(
         need.need(level),
         stage_units(database_url, "delivered", language),
         stage_units(database_url, "confirmed", language),
         stage_units(database_url, "handed_out", language),
-        coverage_reads.organizations(database_url, language),
-        reporting(database_url),
+        coverage_reads.organization_counts(database_url, language),  # each row says if they reported
         level=level,
         language=language,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -272,3 +273,38 @@ def test_speaks_reads_every_spelling_and_keeps_the_index():
         17: False,
     }
     assert coverage.speaks(pd.Series([], dtype="str"), "bn").empty
+
+
+def random_directory(seed: int, size: int = 400) -> pd.DataFrame:
+    """Organizations as the coverage page reads them, with every awkward case: no district, no borough,
+    paused, no language, several languages, one language written twice."""
+    rng = np.random.default_rng(seed)
+    spellings = ["bn", "zh", "bn zh", "en zh", "", "ht", "bn bn", "ar bn zh"]
+    districts = pd.Series(rng.choice([101, 102, 301, -1], size=size), dtype="Int64")
+    return pd.DataFrame(
+        {
+            "id": rng.permutation(size) + 1,
+            "borough": rng.choice(["Manhattan", "Brooklyn", ""], size=size),
+            "community_district": districts.where(districts > 0, pd.NA),
+            "status": rng.choice(["active", "active", "paused"], size=size),
+            "languages": rng.choice(spellings, size=size),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("level", ["district", "borough"])
+def test_counted_organizations_give_the_same_tables_as_listed_ones(seed, level):
+    directory = random_directory(seed)
+    counted = coverage.count_organizations(directory)
+    assert len(counted) < len(directory) and counted["organizations"].sum() == len(directory)
+    options = {"level": level, "desert_min_lep": 500}
+    need_at_level = need.need(level)
+    pd.testing.assert_frame_equal(
+        coverage.gap_table(need_at_level, SHIPPED, counted, TOTALS, **options),
+        coverage.gap_table(need_at_level, SHIPPED, directory, TOTALS, **options),
+    )
+    assert coverage.unplaced(SHIPPED, counted, level=level) == coverage.unplaced(
+        SHIPPED, directory, level=level
+    )
+    assert coverage.unplaced(SHIPPED, counted, level=level)["organizations"] > 0  # the case is exercised

@@ -3,11 +3,12 @@ LEP speakers, with the share of organizations that reported at all."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from outreach import inventory, organizations
+from outreach.coverage import gaps, need
 from outreach.coverage import inputs as coverage_data
-from outreach.coverage import need
 from outreach.field import handouts, receipts, stages
 from tests.conftest import ACTOR, ship_until
 
@@ -79,3 +80,18 @@ def test_any_stage_feeds_the_gap_table(sessions, ref, field):
         "reporting": 1,
         "receiving": 2,
     }
+
+
+@pytest.mark.parametrize("level", ["district", "borough"])
+def test_counted_organizations_give_the_same_stage_table(sessions, ref, field, level):
+    noor, quiet = field
+    listed = coverage_data.organizations(sessions)
+    reporting = stages.reporting_organizations(sessions)
+    assert reporting == {noor}
+    units = [stages.stage_units(sessions, stage) for stage in ("delivered", "confirmed", "handed_out")]
+    by_rows = stages.stages_table(need.need(level), *units, listed, reporting, level=level, language="ar")
+    counted = gaps.count_organizations(listed, reporting)
+    assert counted["reported"].sum() == 1 and counted["organizations"].sum() == len(listed) == 2
+    by_counts = stages.stages_table(need.need(level), *units, counted, level=level, language="ar")
+    pd.testing.assert_frame_equal(by_counts, by_rows)
+    assert (by_counts["reporting"] == 1).sum() == 1  # Noor's area: one of two reported
