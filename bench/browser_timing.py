@@ -23,7 +23,7 @@ from bench.run import OUT, database_url
 from outreach.accounts import auth
 from outreach.db import make_engine, make_sessions
 from outreach.errors import InvalidInput
-from outreach.ui.navigation import PAGES, RESTOCK, url_path
+from outreach.ui.navigation import PAGES, RESTOCK, signed_in_address, url_path
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, IDLE, OUTSIDE, offline_web, running_server
 
 USERNAME = "bench-browser"
@@ -72,7 +72,7 @@ def measure(url: str, *, runs: int, wanted: set[str] | None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     token = prepare(url)
-    targets = [(spec.title, url_path(spec), Path(spec.path).stem) for spec in PAGES]
+    targets = [(spec.title, signed_in_address(spec), Path(spec.path).stem) for spec in PAGES]
     targets.append(("Restock", f"{url_path(RESTOCK)}?t={token}", "restock"))
     results = []
     with running_server(url) as server, sync_playwright() as playwright:

@@ -108,6 +108,10 @@ def running_out(frame: pd.DataFrame, *, now: dt.datetime, within_days: int = SOO
     return dated[left <= within_days].sort_values("run_out_at").reset_index(drop=True)
 
 
-def current(sessions: SessionFactory) -> pd.DataFrame:
-    """Every organization's forecasts from the database."""
-    return forecasts(handouts.reports(sessions), handouts.arrivals(sessions))
+def current(sessions: SessionFactory, *, language: str | None = None) -> pd.DataFrame:
+    """Every organization's forecasts from the database (for one language's items, or all). Only what the
+    reporting organizations received is read: no report, no forecast."""
+    told = handouts.reports(sessions, language=language)
+    if told.empty:
+        return _empty()
+    return forecasts(told, handouts.arrivals(sessions, language=language, reporting_only=True))

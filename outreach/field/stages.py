@@ -145,5 +145,5 @@ def campaign_stages(sessions: SessionFactory) -> dict[str, int]:
         "confirmed": int(receipts.confirmed_units(sessions)["units"].sum()),
         "handed_out": int(handouts.handed_out_units(sessions)["units"].sum()),
         "reporting": len(reporting_organizations(sessions)),
-        "receiving": int(handouts.arrivals(sessions)["organization_id"].nunique()),
+        "receiving": handouts.receiving_count(sessions),
     }

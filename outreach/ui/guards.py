@@ -21,7 +21,7 @@ from streamlit.navigation.page import StreamlitPage
 from outreach.accounts import sessions as user_sessions
 from outreach.config import settings
 from outreach.ui import session_cookie, state
-from outreach.ui.navigation import PAGES, SIGN_IN, url_path
+from outreach.ui.navigation import PAGES, SIGN_IN, signed_in_address, url_path
 from outreach.ui.resources import get_sessions
 
 IDLE_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
@@ -124,8 +124,9 @@ def _user_without_session() -> dict[str, Any] | None:
 
 
 def destination_or_home(asked: str | None) -> str:
-    """A restricted page's URL path to open after signing in; anything else opens the app's first page."""
-    return asked if asked in RESTRICTED_URL_PATHS else ""
+    """A restricted page's address to open after signing in; anything else opens the app's first page."""
+    chosen = [spec for spec in PAGES if url_path(spec) == asked]
+    return signed_in_address(chosen[0]) if chosen else ""
 
 
 def sign_in_first(page: StreamlitPage) -> None:

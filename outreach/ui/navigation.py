@@ -85,3 +85,9 @@ def build_navigation(user: dict | None):  # type: ignore[no-untyped-def]
 def url_path(spec: PageSpec) -> str:
     """The page's address below the app's root: its url_path, else its file name (as Streamlit does)."""
     return spec.url_path or Path(spec.path).stem
+
+
+def signed_in_address(spec: PageSpec) -> str:
+    """Where a signed-in user opens the page. The first page (Dashboard, every role's) is the default page,
+    which Streamlit serves at the root: its own path would show "Page not found" before running it."""
+    return "" if spec is PAGES[0] else url_path(spec)

@@ -18,8 +18,7 @@ from outreach.ui.widgets import escape_markdown
 
 @cached_read()
 def soon(database_url: str, language: str) -> pd.DataFrame:
-    frame = forecast.current(get_sessions())
-    frame = forecast.running_out(frame[frame["language"] == language], now=utcnow())
+    frame = forecast.running_out(forecast.current(get_sessions(), language=language), now=utcnow())
     names = read_frame(
         get_sessions(),
         select(Organization.id.label("organization_id"), Organization.name).where(

@@ -214,9 +214,9 @@ def signed_in(browser, server) -> dict[str, dict]:
 def open_page(request, browser, server, signed_in, tmp_path):
     """open_page(username, title): a new tab (its own Streamlit session) signed in by the account's session
     cookie, on that page once its first run has finished. Faster than signing in again for every test."""
-    from outreach.ui.navigation import PAGES, url_path
+    from outreach.ui.navigation import PAGES, signed_in_address
 
-    paths = {spec.title: url_path(spec) for spec in PAGES}
+    paths = {spec.title: signed_in_address(spec) for spec in PAGES}
     opened = []
     with ExitStack() as tabs:
 

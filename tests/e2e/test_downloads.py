@@ -92,3 +92,13 @@ def test_backup_zip_downloads_every_time(open_page):
     for content in _download_twice(page, button):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             assert archive.testzip() is None and archive.namelist()
+
+
+def test_campaign_report_pdf_and_csv_download_every_time(open_page):
+    # Built only when pressed (the report reads the silent lists): the callable must deliver on each click.
+    page = open_page("demo-coordinator", "Dashboard")
+    for content in _download_twice(page, page.get_by_role("button", name="Campaign report (PDF)")):
+        assert content.startswith(b"%PDF-")
+    for content in _download_twice(page, page.get_by_role("button", name="Campaign report (CSV)")):
+        header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert "language" in [name.lower() for name in header] and _csv_lines(content) > 1

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreach.field import forecast
+from outreach.field import forecast, handouts
 from tests.field.builders import delivered_to, reported
 
 START = dt.datetime(2026, 3, 1, 9, 30)
@@ -104,3 +104,19 @@ def test_running_out_soonest_first_on_a_database(sessions, ref):
         (org, "flyer", "bn")
     ]
     assert soon.iloc[0]["days_left"] == 0
+
+
+def test_the_database_forecast_reads_only_what_it_needs_and_agrees_with_reading_everything(sessions, ref):
+    reporting, _ = delivered_to(
+        sessions, ref, ("flyer", "bn"), 200, name="Baitul Mamur", borough="Queens", languages=["bn", "zh"]
+    )
+    delivered_to(sessions, ref, ("flyer", "zh"), 100, name="Quiet Temple", borough="Queens", languages=["zh"])
+    reported(sessions, reporting, ("flyer", "bn"), "100", "100")
+    everything = forecast.forecasts(handouts.reports(sessions), handouts.arrivals(sessions))
+    pd.testing.assert_frame_equal(forecast.current(sessions), everything)
+    bangla = forecast.current(sessions, language="bn")
+    assert list(bangla["organization_id"]) == [reporting] and list(bangla["language"]) == ["bn"]
+    assert forecast.current(sessions, language="zh").empty  # nobody reported Chinese
+    # Only the reporting organization's parcels are read for the forecast; the dashboard counts them all.
+    assert set(handouts.arrivals(sessions, reporting_only=True)["organization_id"]) == {reporting}
+    assert handouts.receiving_count(sessions) == handouts.arrivals(sessions)["organization_id"].nunique() == 2

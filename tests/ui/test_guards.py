@@ -121,7 +121,12 @@ def test_sign_out_ends_the_server_side_session_at_once(cora):
 
 @pytest.mark.parametrize(
     ("asked", "lands_on"),
-    [("inventory", "inventory"), ("requests", "requests"), ("https://evil.example", "")],
+    [
+        ("inventory", "inventory"),
+        ("requests", "requests"),
+        ("dashboard", ""),  # the default page: served at the root, its own path says "Page not found"
+        ("https://evil.example", ""),
+    ],
 )
 def test_the_sign_in_page_hands_the_page_asked_for_to_the_cookie_route(cora, monkeypatch, asked, lands_on):
     mounted = threading.Event()
