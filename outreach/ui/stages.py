@@ -97,20 +97,31 @@ def choose_stage(key: str = state.FIELD_STAGE) -> str:
 
 
 def show_stages(level: str, language: str | None) -> None:
-    """Delivered, confirmed and handed out per 1,000 LEP speakers, side by side, busiest areas first."""
-    st.subheader("From delivered to handed out")
-    st.caption("Per 1,000 LEP speakers of the language in the area.")
-    table = stage_table(settings().database_url, level, language)
-    shown = table[(table["delivered"] > 0) | (table["confirmed"] > 0) | (table["handed_out"] > 0)]
-    if shown.empty:
-        st.info("Nothing delivered yet for this choice.")
-        return
-    show_table(shown, STAGE_TABLE_COLUMNS, empty="no data")
-    st.caption(
-        "Confirmed: organizations tapped “We received it” (short parcels count what arrived). Handed out: "
-        "what they reported, whenever they chose to. Organizations that never reported count as 0 handed out: "
-        "read the last column before reading a low figure as low reach."
+    """Delivered, confirmed and handed out per 1,000 LEP speakers, side by side, busiest areas first.
+
+    A closed section computes nothing: the table reads every stage's units (a third of the page's time at
+    campaign scale), and most visits come for the map. Opening it reruns the page with the table."""
+    section = st.expander(
+        "From delivered to handed out",
+        key=state.FIELD_STAGES_OPEN,
+        on_change="rerun",
+        icon=":material/timeline:",
     )
+    if not section.open:
+        return
+    with section:
+        st.caption("Per 1,000 LEP speakers of the language in the area.")
+        table = stage_table(settings().database_url, level, language)
+        shown = table[(table["delivered"] > 0) | (table["confirmed"] > 0) | (table["handed_out"] > 0)]
+        if shown.empty:
+            st.info("Nothing delivered yet for this choice.")
+            return
+        show_table(shown, STAGE_TABLE_COLUMNS, empty="no data")
+        st.caption(
+            "Confirmed: organizations tapped “We received it” (short parcels count what arrived). Handed out: "
+            "what they reported, whenever they chose to. Organizations that never reported count as 0 handed "
+            "out: read the last column before reading a low figure as low reach."
+        )
 
 
 def report_buttons() -> None:

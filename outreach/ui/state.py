@@ -281,6 +281,7 @@ FIELD_SILENT_ORG = "field_silent_org"
 FIELD_SILENT_NOTE = "field_silent_note"
 FIELD_SILENT_EXPORT = "field_silent_export"
 FIELD_STAGE = "field_stage"  # coverage stage picker: delivered / confirmed / handed_out
+FIELD_STAGES_OPEN = "field_stages_open"  # the coverage page's stage table, computed only when open
 FIELD_REPORT_PDF = "field_report_pdf"
 FIELD_REPORT_CSV = "field_report_csv"
 FIELD_SILENT_TABLE = "field_silent_table"

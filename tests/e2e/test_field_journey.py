@@ -158,8 +158,13 @@ def test_the_organizer_sees_the_new_stage_figures(browser, server, e2e_sessions,
         wait_until_idle(page)
         tooltip = _tooltip(page, field["district"], "Arabic")
         assert int(str(tooltip["delivered_text"]).replace(",", "")) == here  # the map counts confirmed units
-        page.get_by_text("From delivered to handed out").scroll_into_view_if_needed()
+        section = page.get_by_text("From delivered to handed out")
+        section.scroll_into_view_if_needed()
+        section.click()  # closed by default: opening it computes the table
         wait_until_idle(page)
+        stage_grid = page.get_by_test_id("stExpander").get_by_test_id("stDataFrame")
+        expect(stage_grid).to_be_visible()
+        stage_grid.scroll_into_view_if_needed()
         screenshot(page, "field-coverage-stages")
         go_to(page, "Dashboard")
         metric = page.get_by_test_id("stMetric").filter(has_text="Reported handed out")

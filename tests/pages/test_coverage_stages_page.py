@@ -31,6 +31,9 @@ def test_the_organizer_sees_three_stages_and_picks_one_for_the_gaps(page_db):
     at = open_page("pages/coverage.py", "organizer")
     assert not at.exception
     at.selectbox(key=state.COV_LANGUAGE).set_value("ar").run()
+    assert not [f for f in at.dataframe if "handed_out_per_1000" in f.value.columns]  # closed: not computed
+    at.session_state[state.FIELD_STAGES_OPEN] = True  # the organizer opens the section
+    at.run()
     row = stage_table(at).iloc[0]
     lep = row["lep_speakers"]
     assert (row["delivered_per_1000"], row["confirmed_per_1000"], row["handed_out_per_1000"]) == (
