@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
@@ -99,6 +99,27 @@ class _Verbatim(Element):
 
     def render(self, **kwargs: Any) -> str:
         return self._text
+
+
+def _render_macros_verbatim(self: MacroElement, **kwargs: Any) -> None:
+    """branca's `MacroElement.render`, with each rendered macro added to the figure as text (`_Verbatim`).
+
+    branca adds it as `Element(text)`, which compiles the already rendered text as a Jinja template a second
+    time: on every coverage map that lexed the choropleth's GeoJSON and each district circle (a third of the
+    map's build time at fifty times the campaign), and made any '{{' in the data live. Same output otherwise
+    (tests/coverage/test_markers.py compares it with branca's own render)."""
+    figure = self.get_root()
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = self._template.module.__dict__.get(part)
+        if macro is not None:
+            target.add_child(_Verbatim(str(macro(self, kwargs))), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+BRANCA_MACRO_RENDER = MacroElement.render  # kept for the test that compares the two
+MacroElement.render = _render_macros_verbatim  # type: ignore[method-assign]  # every folium map of the app
 
 
 class _CompactMarkerCluster(FastMarkerCluster):

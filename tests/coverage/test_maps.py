@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -11,10 +12,11 @@ import folium
 import pandas as pd
 import pytest
 from branca.colormap import ColorMap
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 
+from outreach.coverage import district_summary, maps, markers, need
 from outreach.coverage import gaps as coverage
-from outreach.coverage import maps, markers, need
 from tests.coverage.test_markers import EVIL, directory_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,3 +276,43 @@ def test_streamlit_folium_draws_the_markers_legends_and_notice():
     (defined,) = re.findall(r"var (fast_marker_cluster_\w+) = \(function", script)
     assert f'"Organizations" : {defined},' in script  # the layer control's overlay exists
     assert "kyr-legend" in script and "tileerror" in script
+
+
+@pytest.mark.parametrize("circles", [False, True], ids=["markers", "district circles"])
+def test_macros_are_rendered_once_with_the_same_html_as_branca(monkeypatch, circles):
+    values, orgs, labels = coverage_inputs("coverage")
+    counts = district_summary.status_counts(orgs.assign(community_district=[401, 401, 312, 101]))
+
+    def rendered() -> str:  # a new map each time, with the same element ids
+        ids = itertools.count()
+        monkeypatch.setattr(Element, "_generate_id", classmethod(lambda cls: f"{next(ids):032x}"))
+        fmap = maps.coverage_map(
+            values,
+            areas=need.boundaries("district"),
+            borough_outlines=need.boundaries("borough"),
+            organizations=orgs,
+            metric="coverage",
+            caption="Bangla",
+            area_labels=labels,
+            district_counts=counts if circles else None,
+        )
+        return fmap.get_root().render()
+
+    ours = rendered()
+    monkeypatch.setattr(MacroElement, "render", markers.BRANCA_MACRO_RENDER)
+    theirs = rendered()
+    assert ours.split() == theirs.split()  # Jinja drops a trailing newline per template: layout only differs
+    assert "Tribeca" in ours and ("Organizations by district" in ours) == circles
+
+
+def test_rendered_text_is_never_read_as_a_template_again(monkeypatch):
+    typed = "{{ 7*7 }} {% if 1 %}x{% endif %}"
+
+    def rendered() -> str:
+        fmap = folium.Map(tiles=None)
+        folium.CircleMarker((40.7, -73.9), radius=5, tooltip=folium.Tooltip(typed)).add_to(fmap)
+        return fmap.get_root().render()
+
+    assert typed in rendered()
+    monkeypatch.setattr(MacroElement, "render", markers.BRANCA_MACRO_RENDER)
+    assert typed not in rendered()  # branca's second pass would have run it: "49 x"
