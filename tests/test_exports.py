@@ -164,7 +164,9 @@ def build(key: str, sessions, ref) -> pd.DataFrame:
         "campaign_report": lambda: exports.shape(report.campaign_report(sessions), exports.CAMPAIGN_REPORT),
         "silent": lambda: exports.shape(
             followup.silent_organizations(
-                sessions, include_contacts=True, now=utcnow() + dt.timedelta(days=60)
+                sessions,
+                followup.current_lists(sessions, now=utcnow() + dt.timedelta(days=60)),
+                include_contacts=True,
             ),
             exports.SILENT,
         ),

@@ -94,11 +94,17 @@ def silent_lists(
     )
 
 
-def _inputs(sessions: SessionFactory) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _inputs(
+    sessions: SessionFactory, *, now: dt.datetime, confirm_after_days: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    # Only the deliveries that can be on a list: old enough and not confirmed (the same rule as
+    # `silent_lists`, applied in SQL so a campaign's tens of thousands of confirmed parcels are not read).
     delivered = read_frame(
         sessions,
         select(Shipment.id.label("shipment_id"), Shipment.organization_id, Shipment.delivered_at).where(
-            Shipment.status == "delivered"
+            Shipment.status == "delivered",
+            Shipment.delivered_at <= now - dt.timedelta(days=confirm_after_days),
+            ~select(Receipt.id).where(Receipt.shipment_id == Shipment.id).exists(),
         ),
     )
     confirmed = read_frame(
@@ -114,29 +120,24 @@ def _inputs(sessions: SessionFactory) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
 
 
 def current_lists(sessions: SessionFactory, *, now: dt.datetime | None = None) -> pd.DataFrame:
-    delivered, confirmed, reported = _inputs(sessions)
-    return silent_lists(
-        delivered,
-        confirmed,
-        reported,
-        now=now or utcnow(),
-        confirm_after_days=settings().confirm_after_days,
-    )
+    """Both lists as they stand (`silent_lists`'s rows), read once for the counts and the named list."""
+    now = now or utcnow()
+    confirm_after_days = settings().confirm_after_days
+    delivered, confirmed, reported = _inputs(sessions, now=now, confirm_after_days=confirm_after_days)
+    return silent_lists(delivered, confirmed, reported, now=now, confirm_after_days=confirm_after_days)
 
 
-def silent_counts(sessions: SessionFactory, *, now: dt.datetime | None = None) -> dict[str, int]:
+def silent_counts(lists: pd.DataFrame) -> dict[str, int]:
     """Organizations on each list (what organizers see: numbers, no names, no contacts)."""
-    lists = current_lists(sessions, now=now)
     return {reason: int((lists["reason"] == reason).sum()) for reason in REASONS}
 
 
 def silent_organizations(
-    sessions: SessionFactory, *, include_contacts: bool, now: dt.datetime | None = None
+    sessions: SessionFactory, lists: pd.DataFrame, *, include_contacts: bool
 ) -> pd.DataFrame:
-    """The follow-up list: organization_id, name, borough, community_district, reason, since, days, parcels,
-    last_called_at, last_call_note, and with `include_contacts` (coordinators only) contact_name and
-    contact_phone."""
-    lists = current_lists(sessions, now=now)
+    """The follow-up list (`lists`: `current_lists`) with organization_id, name, borough, community_district,
+    reason, since, days, parcels, last_called_at, last_call_note, and with `include_contacts` (coordinators
+    only) contact_name and contact_phone."""
     columns = [Organization.id.label("organization_id"), Organization.name, Organization.borough]
     columns.append(Organization.community_district)
     if include_contacts:

@@ -16,9 +16,10 @@ from outreach.config import settings
 from outreach.db import SessionFactory
 from outreach.field import followup, receipts
 from outreach.ui import state
+from outreach.ui.paging import pager, total_caption
 from outreach.ui.resources import cached_read, get_sessions
 from outreach.ui.tables import Column, show_table
-from outreach.ui.widgets import csv_download, run_write
+from outreach.ui.widgets import csv_bytes, run_write
 
 SILENT_COLUMNS = {
     "name": Column("Organization"),
@@ -47,14 +48,20 @@ SHORT_COLUMNS = {
 
 
 @cached_read()
-def cached_silent(database_url: str, include_contacts: bool) -> pd.DataFrame:
-    frame = followup.silent_organizations(get_sessions(), include_contacts=include_contacts)
-    return frame.assign(reason_label=frame["reason"].map(followup.REASONS))
+def cached_lists(database_url: str) -> pd.DataFrame:
+    """Both lists, read once for the counts everyone sees and the named list coordinators see."""
+    return followup.current_lists(get_sessions())
 
 
 @cached_read()
-def cached_counts(database_url: str) -> dict[str, int]:
-    return followup.silent_counts(get_sessions())
+def cached_silent(database_url: str, include_contacts: bool) -> pd.DataFrame:
+    lists = cached_lists(database_url)
+    frame = followup.silent_organizations(get_sessions(), lists, include_contacts=include_contacts)
+    return frame.assign(reason_label=frame["reason"].map(followup.REASONS))
+
+
+def silent_counts(database_url: str) -> dict[str, int]:
+    return followup.silent_counts(cached_lists(database_url))
 
 
 @cached_read()
@@ -69,7 +76,7 @@ def cached_short(database_url: str) -> pd.DataFrame:
 
 def show_counts() -> None:
     """What everyone signed in may see: how many organizations are on each list."""
-    counts = cached_counts(settings().database_url)
+    counts = silent_counts(settings().database_url)
     columns = st.columns(len(followup.REASONS))
     for column, (reason, label) in zip(columns, followup.REASONS.items(), strict=True):
         column.metric(label, f"{counts[reason]:,}")
@@ -86,21 +93,30 @@ def show_list(sessions: SessionFactory, *, actor: str) -> None:
     if frame.empty:
         st.success("Nobody to call: every delivered parcel is confirmed and everyone reported recently.")
         return
-    show_table(frame, SILENT_COLUMNS, key=state.FIELD_SILENT_TABLE)
-    csv_download(
-        exports.shape(frame, exports.SILENT),
-        label="Download the follow-up list (CSV)",
+    # A page at a time: at fifty times the campaign the lists hold tens of thousands of organizations.
+    page = pager(state.FIELD_SILENT_PAGE)
+    shown = frame.iloc[page.offset : page.offset + page.size]
+    show_table(shown, SILENT_COLUMNS, key=state.FIELD_SILENT_TABLE)
+    st.caption(total_caption(page, len(frame), noun="Organizations"))
+    st.download_button(
+        "Download the follow-up list (CSV, every row)",
+        data=lambda: csv_bytes(exports.shape(frame, exports.SILENT)),  # built when pressed
         file_name="follow-up.csv",
+        mime="text/csv",
         key=state.FIELD_SILENT_EXPORT,
+        on_click="ignore",
     )
     rows = {
         f"{int(r.organization_id)}:{r.reason}": f"{r.name} · {followup.REASONS[r.reason]}"
-        for r in frame.itertuples()
+        for r in shown.itertuples()
     }
     with st.form(state.FIELD_SILENT_FORM, clear_on_submit=True):
         st.markdown("**Called an organization? Note it**")
         picked = st.selectbox(
-            "Organization", list(rows), format_func=rows.__getitem__, key=state.FIELD_SILENT_ORG
+            "Organization (from this page of the list)",
+            list(rows),
+            format_func=rows.__getitem__,
+            key=state.FIELD_SILENT_ORG,
         )
         note = st.text_area("Note (what was said, what happens next)", key=state.FIELD_SILENT_NOTE)
         save = st.form_submit_button("Save the call", type="primary")

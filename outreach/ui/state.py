@@ -280,6 +280,7 @@ FIELD_SILENT_FORM = "field_silent_form"
 FIELD_SILENT_ORG = "field_silent_org"
 FIELD_SILENT_NOTE = "field_silent_note"
 FIELD_SILENT_EXPORT = "field_silent_export"
+FIELD_SILENT_PAGE = "field_silent_page"  # + "_size" / "_number": the follow-up list's pager
 FIELD_STAGE = "field_stage"  # coverage stage picker: delivered / confirmed / handed_out
 FIELD_STAGES_OPEN = "field_stages_open"  # the coverage page's stage table, computed only when open
 FIELD_REPORT_PDF = "field_report_pdf"

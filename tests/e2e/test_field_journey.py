@@ -201,7 +201,7 @@ def test_the_coordinator_follows_up_and_sees_short_parcels(open_page, e2e_sessio
     page = open_page("demo-coordinator", "Follow-up")
     expect(page.get_by_text("+1 718-555-0142").first).to_be_attached()  # in the grid (a canvas)
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
-    expect(page.get_by_role("button", name="Download the follow-up list (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the follow-up list (CSV, every row)")).to_be_visible()
     screenshot(page, "field-follow-up")
     go_to(page, "Dashboard")
     page.get_by_text("Reached people").scroll_into_view_if_needed()

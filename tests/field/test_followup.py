@@ -123,28 +123,41 @@ def silent(sessions, ref):
 def test_the_list_on_a_database_with_contacts_only_on_request(sessions, ref, silent):
     org, first, second = silent
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=8)
-    staff = followup.silent_organizations(sessions, include_contacts=True, now=later)
+    staff = followup.silent_organizations(
+        sessions, followup.current_lists(sessions, now=later), include_contacts=True
+    )
     assert list(staff[["name", "reason", "parcels"]].itertuples(index=False, name=None)) == [
         ("Baitul Aman", "not_confirmed", 2)
     ]
     assert staff.iloc[0]["contact_phone"] == "+1 718-555-0134"
-    public = followup.silent_organizations(sessions, include_contacts=False, now=later)
+    public = followup.silent_organizations(
+        sessions, followup.current_lists(sessions, now=later), include_contacts=False
+    )
     assert not {"contact_name", "contact_phone"} & set(public.columns)
-    assert followup.silent_counts(sessions, now=later) == {"not_confirmed": 1, "not_reporting": 0}
+    assert followup.silent_counts(followup.current_lists(sessions, now=later)) == {
+        "not_confirmed": 1,
+        "not_reporting": 0,
+    }
     receipts.confirm_receipt(
         sessions, shipment_id=first, organization_id=org, channel="link", language="bn", actor="x"
     )
     receipts.confirm_receipt(
         sessions, shipment_id=second, organization_id=org, channel="link", language="bn", actor="x"
     )
-    assert followup.silent_counts(sessions, now=later) == {"not_confirmed": 0, "not_reporting": 0}
+    assert followup.silent_counts(followup.current_lists(sessions, now=later)) == {
+        "not_confirmed": 0,
+        "not_reporting": 0,
+    }
     month = later + dt.timedelta(days=31)
-    assert followup.silent_counts(sessions, now=month) == {"not_confirmed": 0, "not_reporting": 1}
+    assert followup.silent_counts(followup.current_lists(sessions, now=month)) == {
+        "not_confirmed": 0,
+        "not_reporting": 1,
+    }
     checked = handouts.check_report(sessions, organization_id=org, typed={("flyer", "bn"): ("1", "1")})
     handouts.report_handouts(
         sessions, organization_id=org, report=checked, submission_key="k", language="bn", actor="x"
     )
-    assert followup.silent_counts(sessions, now=later + dt.timedelta(days=20)) == {
+    assert followup.silent_counts(followup.current_lists(sessions, now=later + dt.timedelta(days=20))) == {
         "not_confirmed": 0,
         "not_reporting": 0,
     }
@@ -156,7 +169,9 @@ def test_a_call_is_noted_audited_and_shown(sessions, ref, silent):
     followup.record_call(
         sessions, organization_id=org, reason="not_confirmed", note="Left a voicemail", actor="cora"
     )
-    row = followup.silent_organizations(sessions, include_contacts=True, now=later).iloc[0]
+    row = followup.silent_organizations(
+        sessions, followup.current_lists(sessions, now=later), include_contacts=True
+    ).iloc[0]
     assert row["last_call_note"] == "Left a voicemail"
     assert list(audit.history(sessions, entity="follow_up_call")["action"]) == ["record_call"]
     with pytest.raises(InvalidInput):
