@@ -41,7 +41,9 @@ def silent_lists(
     """Who is silent, and since when. Pure pandas.
 
     delivered: shipment_id, organization_id, delivered_at (delivered shipments);
-    confirmed: shipment_id, organization_id, confirmed_at (receipts);
+    confirmed: shipment_id, organization_id, confirmed_at (receipts), or, when `delivered` holds only the
+      deliveries without a receipt, receipts already counted per organization: organization_id,
+      confirmed_at (the newest), parcels (how many) — what `current_lists` reads;
     reported: organization_id, reported_at (handout reports).
 
     Rows (LIST_COLUMNS), longest silence first:
@@ -51,7 +53,8 @@ def silent_lists(
       `report_after_days` old; `since` is that newest sign of life, `parcels` its confirmed parcels.
     """
     rows: list[pd.DataFrame] = []
-    unconfirmed = delivered[~delivered["shipment_id"].isin(confirmed["shipment_id"])]
+    receipt_ids = confirmed["shipment_id"] if "shipment_id" in confirmed else pd.Series(dtype="int64")
+    unconfirmed = delivered[~delivered["shipment_id"].isin(receipt_ids)]
     overdue = unconfirmed[
         pd.to_datetime(unconfirmed["delivered_at"]) <= now - dt.timedelta(days=confirm_after_days)
     ]
@@ -62,7 +65,8 @@ def silent_lists(
         rows.append(grouped.reset_index().assign(reason="not_confirmed"))
     if not confirmed.empty:
         last_confirmed = confirmed.groupby("organization_id")["confirmed_at"].max()
-        parcels = confirmed.groupby("organization_id")["shipment_id"].count()
+        counted = confirmed["parcels"] if "parcels" in confirmed else 1  # a receipt per row: one parcel each
+        parcels = confirmed.assign(parcels=counted).groupby("organization_id")["parcels"].sum()
         last_report = (
             reported.groupby("organization_id")["reported_at"].max()
             if not reported.empty
@@ -108,7 +112,12 @@ def _inputs(
         ),
     )
     confirmed = read_frame(
-        sessions, select(Receipt.shipment_id, Receipt.organization_id, Receipt.confirmed_at)
+        sessions,
+        select(
+            Receipt.organization_id,
+            func.max(Receipt.confirmed_at).label("confirmed_at"),
+            func.count(Receipt.shipment_id).label("parcels"),
+        ).group_by(Receipt.organization_id),
     )
     reported = read_frame(
         sessions,

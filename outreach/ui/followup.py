@@ -54,9 +54,9 @@ def cached_lists(database_url: str) -> pd.DataFrame:
 
 
 @cached_read()
-def cached_silent(database_url: str, include_contacts: bool) -> pd.DataFrame:
-    lists = cached_lists(database_url)
-    frame = followup.silent_organizations(get_sessions(), lists, include_contacts=include_contacts)
+def cached_silent(database_url: str, lists: pd.DataFrame) -> pd.DataFrame:
+    """`lists` rows (a page of them) with names, contacts and the last call: coordinators only."""
+    frame = followup.silent_organizations(get_sessions(), lists, include_contacts=True)
     return frame.assign(reason_label=frame["reason"].map(followup.REASONS))
 
 
@@ -89,18 +89,23 @@ def show_counts() -> None:
 
 def show_list(sessions: SessionFactory, *, actor: str) -> None:
     """Coordinators: the list with contacts, a call note per row, and the CSV."""
-    frame = cached_silent(settings().database_url, True)
-    if frame.empty:
+    lists = cached_lists(settings().database_url)
+    if lists.empty:
         st.success("Nobody to call: every delivered parcel is confirmed and everyone reported recently.")
         return
-    # A page at a time: at fifty times the campaign the lists hold tens of thousands of organizations.
+    # A page at a time, named and with contacts: at fifty times the campaign the lists hold tens of
+    # thousands of organizations.
     page = pager(state.FIELD_SILENT_PAGE)
-    shown = frame.iloc[page.offset : page.offset + page.size]
+    shown = cached_silent(settings().database_url, lists.iloc[page.offset : page.offset + page.size])
     show_table(shown, SILENT_COLUMNS, key=state.FIELD_SILENT_TABLE)
-    st.caption(total_caption(page, len(frame), noun="Organizations"))
+    st.caption(total_caption(page, len(lists), noun="Organizations"))
     st.download_button(
         "Download the follow-up list (CSV, every row)",
-        data=lambda: csv_bytes(exports.shape(frame, exports.SILENT)),  # built when pressed
+        data=lambda: csv_bytes(  # built when pressed
+            exports.shape(
+                followup.silent_organizations(sessions, lists, include_contacts=True), exports.SILENT
+            )
+        ),
         file_name="follow-up.csv",
         mime="text/csv",
         key=state.FIELD_SILENT_EXPORT,

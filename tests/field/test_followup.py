@@ -70,6 +70,23 @@ def test_the_lists_follow_their_rules(history, confirm_after, report_after):
     assert list(found["days"]) == sorted(found["days"], reverse=True)  # longest silence first
 
 
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.integers(min_value=1, max_value=30))
+def test_receipts_counted_per_organization_give_the_same_lists(history, confirm_after):
+    """What `current_lists` reads (unconfirmed deliveries; receipts counted per organization in SQL, done here
+    with pandas) gives the same lists as every delivery and receipt."""
+    delivered, confirmed, reported = history
+    unconfirmed = delivered[~delivered["shipment_id"].isin(confirmed["shipment_id"])]
+    counted = (
+        confirmed.groupby("organization_id")
+        .agg(confirmed_at=("confirmed_at", "max"), parcels=("shipment_id", "count"))
+        .reset_index()
+    )
+    every = followup.silent_lists(delivered, confirmed, reported, now=NOW, confirm_after_days=confirm_after)
+    read = followup.silent_lists(unconfirmed, counted, reported, now=NOW, confirm_after_days=confirm_after)
+    pd.testing.assert_frame_equal(every, read)
+
+
 @settings(deadline=None)
 @given(histories())
 def test_a_report_today_takes_everyone_off_the_reporting_list(history):
