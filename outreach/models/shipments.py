@@ -33,6 +33,9 @@ class Shipment(Base):
         # The coverage map's marker colours: which organizations have a parcel on the road (status
         # 'shipped') or a delivery since a date, read from the index alone without the whole history.
         Index("ix_shipments_status_delivered", "status", "delivered_at", "organization_id"),
+        # The follow-up list: delivered parcels counted per organization in index order (no sort of the
+        # whole delivery history), `outreach.field.followup`.
+        Index("ix_shipments_status_organization_delivered", "status", "organization_id", "delivered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
