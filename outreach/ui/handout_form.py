@@ -107,8 +107,8 @@ def show_item(item: tuple[str, str], item_state: ItemState, lang: str) -> None:
             say(
                 "handouts.last",
                 lang,
-                date=f"{item_state.last_reported_at:%Y-%m-%d}",
-                left=f"{item_state.last_remaining:,}",
+                date=item_state.last_reported_at,  # numbers and dates as values: i18n.t writes them for the reader
+                left=item_state.last_remaining,
             )
         )
     out, left = st.columns(2)
@@ -128,17 +128,15 @@ def show_review(sessions: SessionFactory, organization_id: int, draft: CheckedRe
     st.markdown(f"**{say('handouts.confirm_heading', lang)}**")
     for item, (handed, left) in draft.lines.items():
         if left is None:
-            st.markdown(
-                say("handouts.confirm_line_no_left", lang, item=isolated(item, lang), handed=f"{handed:,}")
-            )
+            st.markdown(say("handouts.confirm_line_no_left", lang, item=isolated(item, lang), handed=handed))
         else:
             st.markdown(
                 say(
                     "handouts.confirm_line",
                     lang,
                     item=isolated(item, lang),
-                    handed=f"{handed:,}",
-                    left=f"{left:,}",
+                    handed=handed,
+                    left=left,
                 )
             )
     for item, handed, available in draft.warnings:
@@ -147,8 +145,8 @@ def show_review(sessions: SessionFactory, organization_id: int, draft: CheckedRe
                 "handouts.more_than_had",
                 lang,
                 item=isolated(item, lang),
-                handed=f"{handed:,}",
-                available=f"{available:,}",
+                handed=handed,
+                available=available,
             ),
             icon="⚠️",
         )

@@ -77,8 +77,8 @@ def done_message(lang: str, shipment_id: int | None = None) -> None:
 def show_parcel(sessions: SessionFactory, parcel: Parcel, lang: str, *, channel: str) -> None:
     sid = parcel.shipment_id
     with st.container(border=True):
-        date = f"{parcel.sent_on:%Y-%m-%d}" if parcel.sent_on else "—"
-        st.markdown(f"**{say('receipt.parcel', lang, number=sid, date=date)}**")
+        date = parcel.sent_on or "—"  # a date: i18n.t writes it for the reader
+        st.markdown(f"**{say('receipt.parcel', lang, number=str(sid), date=date)}**")
         for line in parcel.lines:
             st.markdown(
                 say(
@@ -90,7 +90,7 @@ def show_parcel(sessions: SessionFactory, parcel: Parcel, lang: str, *, channel:
             )
         done_message(lang, sid)
         if parcel.confirmed_at is not None:
-            st.caption(say("receipt.confirmed_on", lang, date=f"{parcel.confirmed_at:%Y-%m-%d}"))
+            st.caption(say("receipt.confirmed_on", lang, date=parcel.confirmed_at))
             return
         with st.form(f"{state.FIELD_RECEIPT_FORM}_{sid}", border=False):
             name = st.text_input(

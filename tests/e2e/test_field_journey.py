@@ -126,7 +126,7 @@ def test_a_leader_confirms_by_the_link_and_reports_in_kreyol(browser, server, fi
         expect(phone.get_by_role("heading", level=1)).to_have_text(i18n.t("page.title", "ht"))
         assert _direction(phone) == "ltr"
         parcel = phone.get_by_text(
-            i18n.t("receipt.parcel", "ht", number=field["kreyol"], date="").split("·")[0]
+            i18n.t("receipt.parcel", "ht", number=str(field["kreyol"]), date="").split("·")[0]
         )
         parcel.scroll_into_view_if_needed()
         phone.get_by_role("button", name=i18n.t("receipt.confirm", "ht")).click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from outreach import i18n
+from outreach import i18n, i18n_format
 from outreach.field import receipts
 from outreach.models import HandoutReport, Receipt
 from outreach.restock import links as restock_links
@@ -50,7 +50,7 @@ def test_we_received_it_through_the_link(parcel):
     at = open_page(PAGE, query={"t": token})
     assert not at.exception
     text = page_text(at)
-    assert i18n.t("receipt.parcel", "ur", number=shipment, date="")[:12] in text
+    assert i18n.t("receipt.parcel", "ur", number=str(shipment), date="")[:12] in text
     at.text_input(key=f"{state.FIELD_RECEIPT_NAME}_{shipment}").set_value("امام یوسف")
     button(at, i18n.t("receipt.confirm", "ur")).click().run()
     assert not at.exception
@@ -106,3 +106,15 @@ def test_handouts_in_kreyol_warn_and_store_one_row_per_item(parcel):
             select(HandoutReport.handed_out, HandoutReport.remaining, HandoutReport.reported_in)
         ).all()
     assert rows == [(200, 0, "ht")]
+
+
+def test_the_handout_review_writes_numbers_as_the_reader_does(parcel):
+    at = open_page(PAGE, query={"t": parcel[4]})
+    at.selectbox(key=state.RESTOCK_LANG).set_value("fr").run()
+    at.radio(key=state.FIELD_HANDOUT_UNIT).set_value("pieces").run()
+    at.text_input(key=f"{state.FIELD_HANDOUT_OUT}_flyer_ur").set_value("1200")
+    at.text_input(key=f"{state.FIELD_HANDOUT_LEFT}_flyer_ur").set_value("0")
+    button(at, i18n.t("handouts.review", "fr")).click().run()
+    text = page_text(at) + " ".join(w.value for w in at.warning)
+    assert i18n_format.number(1200, "fr") == "1\u202f200" and "1\u202f200" in text  # not "1,200"
+    assert "1,200" not in text
