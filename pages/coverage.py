@@ -4,7 +4,7 @@ import streamlit as st
 
 from outreach.accounts.auth import SIGNED_IN
 from outreach.config import settings
-from outreach.coverage.view import CoverageView, coverage_view
+from outreach.coverage.view import CoverageView, coverage_view, names_shown
 from outreach.ui import coverage as coverage_ui
 from outreach.ui import coverage_reads
 from outreach.ui import stages as stages_ui
@@ -23,16 +23,19 @@ def load_view(
     """The whole view for one choice, the map already rendered: a rerun that changes none of these
     arguments costs no rebuild of the map or the gap table."""
     # One language chosen: only its shipments and the organizations serving it are read.
+    directory = coverage_reads.organizations(database_url, language)
+    limit = settings().map_marker_limit
+    shown = names_shown(directory, language=language, marker_limit=limit)
     return coverage_view(
         stages_ui.stage_units(database_url, stage, language),  # any stage: delivered, confirmed, handed out
-        coverage_reads.organizations(database_url, language),
+        coverage_reads.named(directory, shown),
         coverage_reads.campaign_totals(database_url),
         level=level,
         language=language,
         metric=metric,
         caption=caption,
         desert_min_lep=settings().desert_min_lep,
-        marker_limit=settings().map_marker_limit,
+        marker_limit=limit,
         counted=coverage_reads.organization_counts(database_url, language),
     )
 

@@ -512,6 +512,7 @@ ALLOWED = {
     ("pages/restock.py", "script_css"): "CSS from font constants picked by the catalog code (web_fonts_css)",
     ("outreach/ui/planner.py", "total_caption(page, len(lines), noun='Organizations')"): "row numbers",
     ("outreach/ui/coverage.py", "total_caption(page, len(rows), noun='Rows')"): "row numbers",
+    ("outreach/ui/followup.py", "total_caption(page, len(lists), noun='Organizations')"): "row numbers",
     ("outreach/ui/coverage.py", "need.AREA_LEVEL_LABELS[choice.level].lower()"): "a constant label",
     ("outreach/ui/coverage.py", "choice.language_name"): "the catalog's language name",
     ("outreach/ui/shipments.py", "shipment_id"): "a shipment id",

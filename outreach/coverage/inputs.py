@@ -55,6 +55,7 @@ def organizations(
     language: str | None = None,
     for_map: bool = True,
     only_active: bool = False,
+    with_names: bool = True,
 ) -> pd.DataFrame:
     """Every organization (or, with `language`, those serving it) with what the coverage map and planner
     need, and no contact details.
@@ -62,7 +63,8 @@ def organizations(
     Columns: id, name, borough, community_district, latitude, longitude, status, weekly_attendance,
     usual_request_packs, languages (space-separated codes, sorted), request_status (waiting / in_transit /
     recently_delivered / long_ago). `for_map=False` leaves out latitude, longitude and request_status
-    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them).
+    (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them);
+    `with_names=False` leaves out the names (the coverage page names only what it shows: `organization_names`).
     """
     # Each organization's languages by its primary key (organization_id, language): on SQLite a third
     # faster at 50,000 organizations than joining a grouped subquery.
@@ -78,7 +80,7 @@ def organizations(
     )
     statement = select(
         Organization.id,
-        Organization.name,
+        *([Organization.name] if with_names else []),
         Organization.borough,
         Organization.community_district,
         *([Organization.latitude, Organization.longitude] if for_map else []),
@@ -99,6 +101,14 @@ def organizations(
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     frame["languages"] = _sorted_codes(frame["languages"])
     return frame
+
+
+def organization_names(sessions: SessionFactory, ids: list[int]) -> pd.Series:
+    """Names by organization id, for the organizations a page shows (a few thousand at most)."""
+    if not ids:
+        return pd.Series(dtype="str", name="name")
+    frame = read_frame(sessions, select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
+    return frame.set_index("id")["name"]
 
 
 def _sorted_codes(languages: pd.Series) -> pd.Series:

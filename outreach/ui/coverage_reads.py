@@ -19,8 +19,14 @@ def shipped_units(database_url: str, language: str | None = None) -> pd.DataFram
 
 @cached_read()
 def organizations(database_url: str, language: str | None = None) -> pd.DataFrame:
-    """All organizations, or those serving one language."""
-    return coverage_data.organizations(get_sessions(), language=language)
+    """All organizations, or those serving one language; without names (`named` adds those shown)."""
+    return coverage_data.organizations(get_sessions(), language=language, with_names=False)
+
+
+def named(directory: pd.DataFrame, ids: list[int]) -> pd.DataFrame:
+    """`directory` with the names of `ids` (the rest stay empty: they are counted, not shown)."""
+    names = coverage_data.organization_names(get_sessions(), ids)
+    return directory.assign(name=directory["id"].map(names))
 
 
 @cached_read()

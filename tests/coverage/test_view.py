@@ -109,3 +109,30 @@ def test_the_export_writes_figures_as_numbers_and_leaves_missing_ones_empty(sess
     assert row["delivered"] == 200 and row["language"] == "Bangla"
     assert str(bangla["lep_speakers"].dtype) == "Int64" and str(bangla["gap"].dtype) == "Int64"
     assert row["coverage_per_1000"] == round(row["coverage_per_1000"], 1) > 0
+
+
+@pytest.mark.parametrize("limit, drawn_named", [(None, True), (1, True), (0, False)])
+def test_only_the_names_shown_are_read(sessions, campaign, limit, drawn_named):
+    """The page reads the directory without names and names what the view shows: the first not on the map,
+    and the drawn ones while there are few enough to draw one by one. The view shows the same either way."""
+    directory = coverage_data.organizations(sessions, language="bn", with_names=False)
+    assert "name" not in directory.columns
+    ids = view.names_shown(directory, language="bn", marker_limit=limit)
+    assert campaign["pinless"] in ids and campaign["paused"] not in ids
+    assert (campaign["placed"] in ids) == drawn_named
+    names = coverage_data.organization_names(sessions, ids)
+    named = directory.assign(name=directory["id"].map(names))
+    shown = view.coverage_view(
+        shipment_totals.shipped_units(sessions, language="bn"),
+        named,
+        coverage_data.campaign_totals(sessions),
+        level="district",
+        language="bn",
+        metric="gap",
+        caption="Bangla: gap",
+        desert_min_lep=1_000,
+        marker_limit=limit,
+    )
+    assert list(shown.not_on_map_listed["name"]) == ["Pinless Mosque"]
+    assert _marker_names(shown.map_html) == (["Jamaica Masjid"] if drawn_named else [])
+    assert shown.by_district == (not drawn_named)
