@@ -102,3 +102,12 @@ def test_campaign_report_pdf_and_csv_download_every_time(open_page):
     for content in _download_twice(page, page.get_by_role("button", name="Campaign report (CSV)")):
         header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         assert "language" in [name.lower() for name in header] and _csv_lines(content) > 1
+
+
+def test_coverage_csv_downloads_every_time(open_page):
+    # Built only when pressed, from the rerun's gap table: every row, not the page shown.
+    page = open_page("demo-coordinator", "Coverage map")
+    button = page.get_by_role("button", name="Download table (CSV, every row)")
+    for content in _download_twice(page, button):
+        header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert "fair_share" in header and _csv_lines(content) > 101  # more rows than the page of 100
