@@ -107,7 +107,7 @@ def _render_macros_verbatim(self: MacroElement, **kwargs: Any) -> None:
     branca adds it as `Element(text)`, which compiles the already rendered text as a Jinja template a second
     time: on every coverage map that lexed the choropleth's GeoJSON and each district circle (a third of the
     map's build time at fifty times the campaign), and made any '{{' in the data live. Same output otherwise
-    (tests/coverage/test_markers.py compares it with branca's own render)."""
+    (tests/coverage/test_maps.py compares it with branca's own render)."""
     figure = self.get_root()
     assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
     for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
