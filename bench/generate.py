@@ -32,6 +32,7 @@ from outreach.models import (
     StockBalance,
     StockMovement,
 )
+from outreach.organizations import served
 from outreach.shipments import totals as shipment_totals
 
 
@@ -78,6 +79,7 @@ def generate(url: str, scale: Scale, seed: int = 7) -> dict[str, float]:
             name_key=record["name"].casefold(),
             address_key=record["address"].casefold(),
             usual_request_packs=rng.choice((2, 4, 6, 10)),
+            language_list=served.language_list(codes),
         )
         organizations.append(record)
         languages.extend({"organization_id": index + 1, "language": code} for code in codes)

@@ -38,6 +38,7 @@ from outreach import audit, backup_files, data_versions
 from outreach.db import SessionFactory, engine_of, utcnow
 from outreach.errors import Conflict, InvalidInput
 from outreach.models import Base, RoleMapping, User, UserSession
+from outreach.organizations import served
 from outreach.shipments import totals as shipment_totals
 
 FORMAT = backup_files.FORMAT
@@ -283,6 +284,7 @@ def _insert_all(session: Session, archive: Archive) -> dict[str, int]:
             connection.execute(table.insert(), chunk)
         counts[table.name] = len(rows)
     shipment_totals.rebuild(session)
+    served.rebuild(session)  # an archive from before organizations.language_list has none
     return counts
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Dialect, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Executable
 
@@ -52,6 +52,16 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # JIT compilation pays off on long analytic queries; ours last milliseconds, and the coverage read
+        # of 50,000 organizations spent 38 of its 420 ms compiling. Off for this app's connections only.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+
 def make_engine(url: str | None = None) -> Engine:
     """The engine for `url`; every committed write through it moves `data_versions` (outreach/data_versions.py)."""
     from outreach import data_versions
@@ -65,6 +75,7 @@ def make_engine(url: str | None = None) -> Engine:
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        _configure_postgres(engine)
     data_versions.track(engine)
     return engine
 
@@ -90,11 +101,29 @@ def get_or_not_found(session: Session, model: type[Row], row_id: object, missing
 
 def read_frame(sessions: SessionFactory, statement: Executable, **params: Any) -> pd.DataFrame:
     """Run a SELECT and return a DataFrame, on a read-only connection."""
-    with engine_of(sessions).connect().execution_options(readonly=True) as connection:
+    engine = engine_of(sessions)
+    with engine.connect().execution_options(readonly=True) as connection:
         result = connection.execute(statement, params)
         columns = list(result.keys())
-        # Plain tuples build a DataFrame several times faster than SQLAlchemy Row objects.
-        return pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
+        if result.cursor is not None and _driver_values_suffice(statement, result.cursor, engine.dialect):
+            # The driver's own rows: wrapping 50,000 of them in SQLAlchemy Rows took longer than the query.
+            rows = result.cursor.fetchall()
+        else:  # some column is converted (dates stored as text on SQLite, decimals): SQLAlchemy does it
+            # Plain tuples build a DataFrame several times faster than SQLAlchemy Row objects.
+            rows = [tuple(row) for row in result]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _driver_values_suffice(statement: Executable, cursor: Any, dialect: Dialect) -> bool:
+    """True when no selected column has a result processor (integers, floats, text on both databases), so
+    the values the driver returns are the values SQLAlchemy would return."""
+    selected = getattr(statement, "selected_columns", None)
+    if selected is None or len(selected) != len(cursor.description):  # text(): its columns' types are unknown
+        return False
+    return all(
+        column.type.dialect_impl(dialect).result_processor(dialect, described[1]) is None
+        for column, described in zip(selected, cursor.description, strict=True)
+    )
 
 
 def alembic_config(url: str) -> Any:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from outreach import inventory
-from outreach.db import get_or_not_found, is_empty, make_engine, migrate
+from outreach.db import get_or_not_found, is_empty, make_engine, migrate, read_frame
 from outreach.errors import NotFound
 from outreach.models import Base, Location, StockBalance
 from tests.conftest import POSTGRES_URL
@@ -50,6 +50,23 @@ def test_get_or_not_found_returns_the_row_or_the_callers_message(sessions, ref):
         assert get_or_not_found(session, Location, ref.main_depot, "unused").id == ref.main_depot
         with pytest.raises(NotFound, match=r"^Depot #999999 is gone\. Pick another\.$"):
             get_or_not_found(session, Location, 999_999, "Depot #999999 is gone. Pick another.")
+
+
+def test_read_frame_gives_the_same_values_whether_or_not_sqlalchemy_converts_them(sessions, ref):
+    # Integers and text come straight from the driver; a flag and a time need SQLAlchemy's conversion
+    # on SQLite (stored as 0/1 and as text): both must read as Python values on either database.
+    plain = select(Location.id, Location.name, Location.borough).order_by(Location.id)
+    converted = select(Location.id, Location.active, Location.created_at).order_by(Location.id)
+    with sessions() as session:
+        expected_plain = [tuple(row) for row in session.execute(plain)]
+        expected_converted = [tuple(row) for row in session.execute(converted)]
+    frame = read_frame(sessions, plain)
+    assert list(frame.itertuples(index=False, name=None)) == expected_plain
+    assert ref.main_depot in set(frame["id"])
+    frame = read_frame(sessions, converted)
+    assert list(frame.itertuples(index=False, name=None)) == expected_converted
+    assert frame["active"].dtype == bool
+    assert frame["created_at"].dtype.kind == "M"
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):

@@ -2,7 +2,7 @@
 `outreach.shipments.totals`). Read-only; the aggregation happens in SQL.
 
 Nothing here selects contact details (names, phones, emails of contact people): organizers see these
-frames. Dialect-neutral SQL only (`aggregate_strings` is group_concat on SQLite, string_agg on PostgreSQL).
+frames. Dialect-neutral SQL only.
 """
 
 from __future__ import annotations
@@ -66,13 +66,6 @@ def organizations(
     (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them);
     `with_names=False` leaves out the names (the coverage page names only what it shows: `organization_names`).
     """
-    # Each organization's languages by its primary key (organization_id, language): on SQLite a third
-    # faster at 50,000 organizations than joining a grouped subquery.
-    languages = (
-        select(func.aggregate_strings(OrganizationLanguage.language, " "))
-        .where(OrganizationLanguage.organization_id == Organization.id)
-        .scalar_subquery()
-    )
     serving = (
         None
         if language is None
@@ -87,7 +80,7 @@ def organizations(
         Organization.status,
         Organization.weekly_attendance,
         Organization.usual_request_packs,
-        func.coalesce(languages, "").label("languages"),
+        Organization.language_list.label("languages"),
         *([_request_status(now or utcnow(), recent_days).label("request_status")] if for_map else []),
     )
     if serving is not None:
@@ -99,7 +92,6 @@ def organizations(
     frame["community_district"] = pd.to_numeric(frame["community_district"]).astype("Int64")
     for column in ("latitude", "longitude") if for_map else ():
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
-    frame["languages"] = _sorted_codes(frame["languages"])
     return frame
 
 
@@ -109,13 +101,6 @@ def organization_names(sessions: SessionFactory, ids: list[int]) -> pd.Series:
         return pd.Series(dtype="str", name="name")
     frame = read_frame(sessions, select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
     return frame.set_index("id")["name"]
-
-
-def _sorted_codes(languages: pd.Series) -> pd.Series:
-    """Sorted codes, so 'zh es' and 'es zh' (aggregation order is not guaranteed) read the same; computed
-    once per distinct combination (a few hundred), not once per organization."""
-    distinct = {text: " ".join(sorted(str(text).split())) for text in languages.unique()}
-    return languages.map(distinct)
 
 
 def _request_status(now: dt.datetime, recent_days: int) -> Any:

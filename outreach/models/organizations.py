@@ -45,6 +45,8 @@ class Organization(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    # `languages` as one sorted text, "en es zh": what reads of every organization take (outreach.organizations.served)
+    language_list: Mapped[str] = mapped_column(String(80), server_default="")
     name_key: Mapped[str] = mapped_column(String(200), default="")  # normalized, for duplicate checks
     address_key: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = _now()

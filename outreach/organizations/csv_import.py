@@ -29,8 +29,8 @@ from outreach import audit
 from outreach.catalog import district_label
 from outreach.db import SessionFactory, read_frame
 from outreach.errors import Conflict, InvalidInput
-from outreach.models import Organization, OrganizationLanguage
-from outreach.organizations import areas
+from outreach.models import Organization
+from outreach.organizations import areas, served
 from outreach.organizations.addresses import normalize_key, place_key
 from outreach.organizations.coordinates import COORDINATE_COLUMNS, clean_point, outside_nyc
 from outreach.organizations.csv_reading import (
@@ -328,7 +328,7 @@ def _organization(record: dict[str, Any], lookup: Any, area: Any) -> Organizatio
     organization = Organization(**data)
     organization.name_key = normalize_key(organization.name)
     organization.address_key = _key(record)[1]
-    organization.languages = [OrganizationLanguage(language=code) for code in codes]
+    served.serve(organization, codes)
     if lookup is None:  # the file's coordinates
         organization.location_precision, organization.location_source = "exact", "manual"
         base_note = FROM_FILE

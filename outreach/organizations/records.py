@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from outreach import audit
 from outreach.db import SessionFactory, get_or_not_found, utcnow
 from outreach.errors import Conflict, GeocodingError, InvalidInput
-from outreach.models import Organization, OrganizationLanguage
-from outreach.organizations import areas
+from outreach.models import Organization
+from outreach.organizations import areas, served
 from outreach.organizations.addresses import normalize_address, normalize_key, place_key
 from outreach.organizations.fields import (
     LOCATION_FIELDS,
@@ -192,7 +192,7 @@ def create_organization(
             typed_borough=typed_borough,  # type: ignore[arg-type]
             base_note=result.note if result else organization.location_note,
         )
-        organization.languages = [OrganizationLanguage(language=code) for code in codes]
+        served.serve(organization, codes)
         return audit.add_and_record(
             session, organization, actor=actor, entity="organization", after=lambda: snapshot(organization)
         )
@@ -252,7 +252,7 @@ def update_organization(
         for field, value in data.items():
             setattr(organization, field, value)
         if codes is not None:
-            organization.languages = [OrganizationLanguage(language=code) for code in codes]  # type: ignore[attr-defined]
+            served.serve(organization, codes)  # type: ignore[arg-type]
         organization.name_key = normalize_key(organization.name)
         if moved:  # else the key stays (a record placed by its coordinates alone keeps its point key)
             organization.address_key = normalize_address(organization.address, organization.zip_code)
