@@ -28,7 +28,7 @@ def load_view(
     shown = names_shown(directory, language=language, marker_limit=limit)
     return coverage_view(
         stages_ui.stage_units(database_url, stage, language),  # any stage: delivered, confirmed, handed out
-        coverage_reads.named(directory, shown),
+        coverage_reads.named(directory, shown, language),
         coverage_reads.campaign_totals(database_url),
         level=level,
         language=language,

@@ -66,11 +66,6 @@ def organizations(
     (the planner); `only_active`: paused organizations left out (neither gaps nor plans count them);
     `with_names=False` leaves out the names (the coverage page names only what it shows: `organization_names`).
     """
-    serving = (
-        None
-        if language is None
-        else select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == language)
-    )
     statement = select(
         Organization.id,
         *([Organization.name] if with_names else []),
@@ -83,8 +78,8 @@ def organizations(
         Organization.language_list.label("languages"),
         *([_request_status(now or utcnow(), recent_days).label("request_status")] if for_map else []),
     )
-    if serving is not None:
-        statement = statement.where(Organization.id.in_(serving))
+    if language is not None:
+        statement = statement.where(Organization.id.in_(_serving(language)))
     if only_active:
         statement = statement.where(Organization.status == "active")
     statement = statement.order_by(Organization.id)
@@ -95,12 +90,24 @@ def organizations(
     return frame
 
 
-def organization_names(sessions: SessionFactory, ids: list[int]) -> pd.Series:
-    """Names by organization id, for the organizations a page shows (a few thousand at most)."""
-    if not ids:
-        return pd.Series(dtype="str", name="name")
-    frame = read_frame(sessions, select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
-    return frame.set_index("id")["name"]
+def organization_names(
+    sessions: SessionFactory, ids: list[int] | None = None, *, language: str | None = None
+) -> pd.Series:
+    """Names by organization id: of `ids` (the organizations a page shows, a few thousand at most), or of
+    every organization (serving `language`) when the page shows most of them: sending a thousand ids cost
+    PostgreSQL more than reading the names it was not asked for."""
+    statement = select(Organization.id, Organization.name)
+    if ids is not None:
+        if not ids:
+            return pd.Series(dtype="str", name="name")
+        statement = statement.where(Organization.id.in_(ids))
+    elif language is not None:
+        statement = statement.where(Organization.id.in_(_serving(language)))
+    return read_frame(sessions, statement).set_index("id")["name"]
+
+
+def _serving(language: str) -> Any:
+    return select(OrganizationLanguage.organization_id).where(OrganizationLanguage.language == language)
 
 
 def _request_status(now: dt.datetime, recent_days: int) -> Any:

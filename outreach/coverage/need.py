@@ -59,7 +59,12 @@ def need(level: str) -> pd.DataFrame:
     Columns: area (boro_cd as int for districts, the borough name for boroughs), area_label, borough,
     language, lep_speakers. English is absent: the ACS has no LEP figure for it.
     """
-    if check_level(level) == "district":
+    return _need(check_level(level)).copy()
+
+
+@lru_cache(maxsize=2)
+def _need(level: str) -> pd.DataFrame:
+    if level == "district":
         frame = need_by_district()
         frame["area"] = frame["boro_cd"].astype("int64")
         frame["area_label"] = [

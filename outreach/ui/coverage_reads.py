@@ -23,9 +23,11 @@ def organizations(database_url: str, language: str | None = None) -> pd.DataFram
     return coverage_data.organizations(get_sessions(), language=language, with_names=False)
 
 
-def named(directory: pd.DataFrame, ids: list[int]) -> pd.DataFrame:
-    """`directory` with the names of `ids` (the rest stay empty: they are counted, not shown)."""
-    names = coverage_data.organization_names(get_sessions(), ids)
+def named(directory: pd.DataFrame, ids: list[int], language: str | None = None) -> pd.DataFrame:
+    """`directory` (of organizations serving `language`) with the names of `ids` (the rest stay empty: they
+    are counted, not shown)."""
+    most = len(ids) * 2 > len(directory)
+    names = coverage_data.organization_names(get_sessions(), None if most else ids, language=language)
     return directory.assign(name=directory["id"].map(names))
 
 

@@ -15,7 +15,7 @@ from branca.colormap import ColorMap
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 
-from outreach.coverage import district_summary, maps, markers, need
+from outreach.coverage import district_summary, geojson_text, maps, markers, need
 from outreach.coverage import gaps as coverage
 from tests.coverage.test_markers import EVIL, directory_frame
 
@@ -125,6 +125,41 @@ def test_coverage_map_has_choropleth_outlines_markers_legends_and_layer_control(
     assert "kyr-legend" in html
     # branca's colour scale is an SVG 450 px wide that cut long titles off; the legend is HTML now.
     assert not any(isinstance(child, ColorMap) for child in children) and "d3.min.js" not in html
+
+
+@pytest.mark.parametrize("metric", ["coverage", "deserts"])
+def test_the_areas_and_outlines_are_written_exactly_as_folium_would_encode_them(metric):
+    # Shapes are encoded once per process (geojson_text): the text written must stay what Jinja's tojson
+    # makes of the layer's data after rendering, whatever folium did to the data meanwhile.
+    fmap = build(metric)
+    html = fmap.get_root().render()
+    layers = [child for child in fmap._children.values() if isinstance(child, folium.GeoJson)]
+    for layer in layers:
+        assert isinstance(layer.data, geojson_text.EncodedJson)
+        assert layer.data.text == json.dumps(dict(layer.data), sort_keys=True)
+        assert layer.data.text.replace("<", "\\u003c").replace("&", "\\u0026") in html
+    # Escaped labels and template syntax in the properties stay as they were (see the escaping tests).
+    assert (
+        "&lt;b&gt;Tribeca&lt;/b&gt;" in layers[0].data.text and "&#123;&#123; 7*7 }}" in layers[0].data.text
+    )
+
+
+def test_each_shape_keeps_its_own_text_and_other_values_are_encoded_as_before():
+    def collection(*shapes):
+        features = [
+            {"type": "Feature", "properties": {"n": i}, "geometry": shape} for i, shape in enumerate(shapes)
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+    squares = [
+        {"type": "Polygon", "coordinates": [[[k, k], [k, k + 1], [k + 1, k + 1], [k, k]]]} for k in range(3)
+    ]
+    for _ in range(2):  # the second time from the kept texts
+        for shapes in (squares, squares[::-1], [squares[1]]):
+            data = collection(*shapes)
+            assert geojson_text.encoded(data).text == json.dumps(data, sort_keys=True)
+    dumps = folium.GeoJson._template.environment.policies["json.dumps_function"]
+    assert dumps({"b": [1, "<"], "a": None}, sort_keys=True) == json.dumps({"a": None, "b": [1, "<"]})
 
 
 @pytest.mark.parametrize("metric", ["coverage", "gap", "deserts"])

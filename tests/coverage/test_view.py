@@ -121,6 +121,10 @@ def test_only_the_names_shown_are_read(sessions, campaign, limit, drawn_named):
     assert campaign["pinless"] in ids and campaign["paused"] not in ids
     assert (campaign["placed"] in ids) == drawn_named
     names = coverage_data.organization_names(sessions, ids)
+    # Most of them shown: the names of every organization serving the language, read without the ids.
+    every_name = coverage_data.organization_names(sessions, language="bn")
+    assert set(every_name.index) == set(directory["id"])
+    assert every_name.loc[ids].tolist() == names.loc[ids].tolist()
     named = directory.assign(name=directory["id"].map(names))
     shown = view.coverage_view(
         shipment_totals.shipped_units(sessions, language="bn"),
