@@ -5,6 +5,7 @@
 - `gaps`: coverage, fair share, gaps and deserts (pure pandas);
 - `view`: the coverage page's use case (inputs -> gaps -> map);
 - `maps`, `markers`: folium builders (choropleth, directory map, compact clustered markers);
+- `geojson_text`: the area shapes encoded to JSON once per process, not once per map;
 - `allocation`: the allocation planner and its draft shipments;
 - `planning`: the planner page's use case (free stock, what is promised, the plan for one language);
 - `progress`: campaign progress for the dashboard.

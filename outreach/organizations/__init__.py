@@ -8,7 +8,8 @@
 - `geocoding`: addresses to coordinates (Nominatim, ZIP-centroid fallback, fake);
 - `geocode_cache`: the cache in front of any geocoder (no address looked up twice, imports resume);
 - `areas`: borough and community district by point-in-polygon;
-- `csv_import`: the CSV template, validation, preview, all-or-nothing import, resumable geocoding.
+- `csv_import`: the CSV template, validation, preview, all-or-nothing import, resumable geocoding;
+- `served`: the languages an organization serves, kept as rows and as one sorted text (what the map reads).
 """
 
 from outreach.organizations.addresses import normalize_address, normalize_key

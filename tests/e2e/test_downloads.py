@@ -111,3 +111,12 @@ def test_coverage_csv_downloads_every_time(open_page):
     for content in _download_twice(page, button):
         header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         assert "fair_share" in header and _csv_lines(content) > 101  # more rows than the page of 100
+
+
+def test_allocation_plan_csv_downloads_every_time(open_page):
+    # Built only when pressed, from the plan of the rerun: every line, not the page shown.
+    page = open_page("demo-coordinator", "Allocation planner")
+    button = page.get_by_role("button", name="Download plan (CSV, every line)")
+    for content in _download_twice(page, button):
+        header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert header[:3] == ["district", "organization_id", "organization"] and _csv_lines(content) > 1
