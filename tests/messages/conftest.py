@@ -117,15 +117,15 @@ def organization(sessions, name: str, *, borough="Brooklyn", lang="bn", email: s
     )
 
 
-_TOKENS: dict[tuple[int, int], str] = {}
-
-
 def submit_by_link(sessions, ref, organization_id: int, packs: int = 3) -> restock.Submitted:
-    """A leader's submission through the organization's private link (made on first use)."""
-    place = (id(sessions), organization_id)
-    if place not in _TOKENS:
-        _TOKENS[place] = links.issue_link(sessions, organization_id=organization_id, actor="t")
-    token = _TOKENS[place]
+    """A leader's submission through the organization's private link (made on first use).
+
+    The links are kept on the session factory itself: keyed by `id(sessions)`, a later test's factory could
+    get a freed id and be handed an earlier test's link (seen once in CI: "this link does not work")."""
+    issued: dict[int, str] = sessions.__dict__.setdefault("_test_links", {})
+    if organization_id not in issued:
+        issued[organization_id] = links.issue_link(sessions, organization_id=organization_id, actor="t")
+    token = issued[organization_id]
     return restock.submit_request(
         sessions,
         token=token,
