@@ -38,10 +38,14 @@ def rebuild(session: Session) -> None:
         select(OrganizationLanguage.organization_id, OrganizationLanguage.language)
     ):
         served[organization_id].append(code)
+    stored = session.execute(select(Organization.id, Organization.language_list)).all()
+    wanted = {
+        organization_id: language_list(served.get(organization_id, [])) for organization_id, _ in stored
+    }
     changes = [
-        {"key": organization_id, "text": language_list(served.get(organization_id, []))}
-        for organization_id, stored in session.execute(select(Organization.id, Organization.language_list))
-        if stored != language_list(served.get(organization_id, []))
+        {"key": organization_id, "text": wanted[organization_id]}
+        for organization_id, text in stored
+        if text != wanted[organization_id]
     ]
     if changes:
         statement = (
